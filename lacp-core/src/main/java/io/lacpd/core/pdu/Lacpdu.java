@@ -1,0 +1,28 @@
+package io.lacpd.core.pdu;
+
+/**
+ * A decoded LACPDU (802.1AX-2014 6.4.2). Version 2 TLVs beyond the collector information are skipped on
+ * decoding and never produced: this stack speaks version 1.
+ *
+ * @param version           the Version_Number octet as received (1 for what we send)
+ * @param actor             Actor Information TLV
+ * @param partner           Partner Information TLV
+ * @param collectorMaxDelay CollectorMaxDelay, in tens of microseconds
+ */
+public record Lacpdu(int version, PortInfo actor, PortInfo partner, int collectorMaxDelay) {
+
+    /** The version this stack sends. */
+    public static final int VERSION_1 = 1;
+
+    public Lacpdu {
+        if (version < 0 || version > 0xFF) {
+            throw new IllegalArgumentException("version out of range: " + version);
+        }
+        if (collectorMaxDelay < 0 || collectorMaxDelay > 0xFFFF) {
+            throw new IllegalArgumentException("collector max delay out of range: " + collectorMaxDelay);
+        }
+        if (actor == null || partner == null) {
+            throw new IllegalArgumentException("actor and partner are required");
+        }
+    }
+}
