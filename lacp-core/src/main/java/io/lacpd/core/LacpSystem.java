@@ -1,0 +1,413 @@
+package io.lacpd.core;
+
+import io.lacpd.core.pdu.DecodeResult;
+import io.lacpd.core.pdu.Lacpdu;
+import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.MarkerPdu;
+import io.lacpd.core.pdu.SlowProtocolCodec;
+import io.lacpd.core.pdu.StateBit;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One LACP speaker (an 802.1AX-2014 System): its ports, their state machines, and its aggregators.
+ *
+ * <p>Pure and single-threaded: every call takes the current time in nanoseconds (any origin, compared
+ * overflow-safely), does its work at once, and returns. Frames go out through the {@link FrameTransmitter}
+ * and changes are reported to the {@link LacpListener}, both during the call. Between calls nothing
+ * happens: the caller runs {@link #advance} at {@link #nextDeadline()}.
+ *
+ * <p>Each port runs its machines in the standard's order (receive, periodic, selection, mux, churn) until
+ * none changes state, then the Transmit machine once, so one event sends at most one LACPDU.
+ */
+public final class LacpSystem {
+
+    /** Returned by {@link #nextDeadline()} when no timer runs. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    /** A safety bound on the settle loop; the machines settle in a handful of rounds. */
+    private static final int MAX_ROUNDS = 64;
+
+    private SystemConfig config;
+    private final FrameTransmitter transmitter;
+    private final LacpListener listener;
+    private final Map<String, AggregationPort> ports = new LinkedHashMap<>();
+    private final SelectionLogic selection = new SelectionLogic();
+    private final DeadlineQueue schedule = new DeadlineQueue();
+    private final ArrayDeque<AggregationPort> runQueue = new ArrayDeque<>();
+    private final ByteBuf txBuffer = Unpooled.buffer(SlowProtocolCodec.FRAME_LENGTH);
+    private int nextAggregatorId = 1;
+    private int disabledPorts;
+
+    public LacpSystem(SystemConfig config, FrameTransmitter transmitter, LacpListener listener) {
+        this.config = config;
+        this.transmitter = transmitter;
+        this.listener = listener;
+    }
+
+    /** The current system settings. */
+    public SystemConfig config() {
+        return config;
+    }
+
+    /**
+     * Adds a port, link down until {@link #linkUp}.
+     *
+     * @param mac the port's own MAC, the source of its frames
+     * @throws IllegalArgumentException when the name or port number is already used
+     */
+    public void addPort(PortConfig portConfig, MacAddress mac, long now) {
+        if (ports.containsKey(portConfig.name())) {
+            throw new IllegalArgumentException("duplicate port " + portConfig.name());
+        }
+        checkPortNumberFree(portConfig.name(), portConfig.portNumber());
+        Aggregator own = new Aggregator(nextAggregatorId++);
+        AggregationPort p = new AggregationPort(this, portConfig, mac, own);
+        ports.put(p.name, p);
+        selection.add(own);
+        disabledPorts++;
+        run(p, now, null);
+        p.vars.begin = false; // BEGIN was seen by every machine in the first round
+        run(p, now, null);
+        settle(now);
+    }
+
+    /** Removes a port: it detaches, and any LAG that used its aggregator moves to another. */
+    public void removePort(String name, long now) {
+        AggregationPort p = port(name);
+        selection.withdraw(p.ownAggregator);
+        if (p.vars.portEnabled) {
+            p.vars.portEnabled = false;
+            disabledPorts++;
+        }
+        p.vars.selected = Selected.UNSELECTED;
+        run(p, now, null); // detaches, and the Selection Logic releases the aggregator
+        for (AggregationPort mate : List.copyOf(p.ownAggregator.selectedPorts)) {
+            mate.vars.selected = Selected.UNSELECTED;
+            enqueue(mate);
+        }
+        settle(now);
+        ports.remove(name);
+        schedule.remove(p);
+        disabledPorts--;
+    }
+
+    /**
+     * The port's link came up. LACP runs only on full-duplex links (LACP_Enabled); a link whose duplex is
+     * unknown, as virtual NICs often report, is taken as full duplex.
+     */
+    public void linkUp(String name, int speedMbps, Duplex duplex, long now) {
+        AggregationPort p = port(name);
+        boolean lacpEnabled = duplex != Duplex.HALF;
+        if (p.vars.portEnabled && p.vars.lacpEnabled != lacpEnabled) {
+            // A duplex change on a live link goes through PORT_DISABLED, as a renegotiation would.
+            setPortEnabled(p, false);
+            run(p, now, null);
+        }
+        p.speedMbps = speedMbps;
+        p.duplex = duplex;
+        p.vars.lacpEnabled = lacpEnabled;
+        setPortEnabled(p, true);
+        run(p, now, null);
+        settle(now);
+    }
+
+    /** The port's link went down. */
+    public void linkDown(String name, long now) {
+        AggregationPort p = port(name);
+        setPortEnabled(p, false);
+        run(p, now, null);
+        settle(now);
+    }
+
+    /**
+     * A frame arrived on a port: a whole Ethernet frame between the buffer's reader and writer indexes. Bad
+     * frames are counted and dropped. The buffer is not retained.
+     */
+    public void receive(String name, ByteBuf frame, long now) {
+        AggregationPort p = port(name);
+        DecodeResult result = SlowProtocolCodec.decode(frame);
+        if (result instanceof DecodeResult.Lacp lacp) {
+            p.counters.lacpduRx++;
+            onLacpdu(p, lacp.pdu(), now);
+        } else if (result instanceof DecodeResult.Marker marker) {
+            if (marker.pdu().response()) {
+                p.counters.markerResponseRx++;
+            } else {
+                p.counters.markerRx++;
+                p.marker.onMarker(marker.pdu(), now);
+            }
+        } else if (result instanceof DecodeResult.Illegal) {
+            p.counters.lacpduIllegalRx++;
+        } else {
+            p.counters.lacpduUnknownRx++;
+        }
+    }
+
+    private void onLacpdu(AggregationPort p, Lacpdu pdu, long now) {
+        run(p, now, pdu);
+        if (p.receive.state() == ReceiveMachine.State.CURRENT) {
+            boolean loopback = p.loopback();
+            if (loopback && !p.loopbackReported) {
+                emit(new LacpEvent.LoopbackDetected(p.name));
+            }
+            p.loopbackReported = loopback;
+            if (disabledPorts > 0) {
+                markMovedPorts(p);
+            }
+        }
+        settle(now);
+    }
+
+    /**
+     * port_moved (6.4.8): a disabled port whose partner (system and port) now speaks on another port lets
+     * go of its partner information at once.
+     */
+    private void markMovedPorts(AggregationPort p) {
+        MacAddress system = p.vars.partnerOper.system();
+        int portNumber = p.vars.partnerOper.port();
+        for (AggregationPort q : ports.values()) {
+            if (q != p && q.receive.state() == ReceiveMachine.State.PORT_DISABLED
+                    && q.vars.partnerOper.port() == portNumber && q.vars.partnerOper.system().equals(system)) {
+                q.vars.portMoved = true;
+                enqueue(q);
+            }
+        }
+    }
+
+    /** Runs every port whose deadline has come. */
+    public void advance(long now) {
+        while (!schedule.isEmpty() && schedule.peek().deadline - now <= 0) {
+            AggregationPort p = schedule.peek();
+            schedule.remove(p);
+            run(p, now, null);
+        }
+        settle(now);
+    }
+
+    /** When {@link #advance} must next be called, or {@link #NO_DEADLINE}. */
+    public long nextDeadline() {
+        return schedule.isEmpty() ? NO_DEADLINE : schedule.peek().deadline;
+    }
+
+    /**
+     * Applies new system settings. A new system priority or MAC changes every LAG ID, and a new mux control
+     * changes every mux, so all ports select again; a new collector delay is only announced (NTT).
+     */
+    public void reconfigure(SystemConfig newConfig, long now) {
+        SystemConfig old = config;
+        config = newConfig;
+        boolean reselect = old.systemPriority() != newConfig.systemPriority()
+                || !old.systemMac().equals(newConfig.systemMac()) || old.muxControl() != newConfig.muxControl();
+        for (AggregationPort p : ports.values()) {
+            if (reselect) {
+                p.vars.selected = Selected.UNSELECTED;
+            }
+            p.vars.ntt = true;
+            enqueue(p);
+        }
+        settle(now);
+    }
+
+    /**
+     * Applies new settings to a port, as 802.1AX-2014 6.4.7 and 6.4.14 ask: any change is announced at once
+     * (NTT); a new key or Aggregation setting changes the LAG ID, so the port selects again, and so does an
+     * Individual port whose port number or priority changed.
+     *
+     * @throws IllegalArgumentException for an unknown port or a port number used by another port
+     */
+    public void reconfigurePort(PortConfig newConfig, long now) {
+        AggregationPort p = port(newConfig.name());
+        PortConfig old = p.config;
+        if (newConfig.equals(old)) {
+            return;
+        }
+        if (old.portNumber() != newConfig.portNumber()) {
+            checkPortNumberFree(newConfig.name(), newConfig.portNumber());
+        }
+        p.applyConfig(newConfig);
+        boolean newLagId = old.key() != newConfig.key() || old.aggregatable() != newConfig.aggregatable();
+        boolean newPortId = old.portNumber() != newConfig.portNumber() || old.portPriority() != newConfig.portPriority();
+        if (newLagId || (newPortId && !p.vars.aggregatable())) {
+            p.vars.selected = Selected.UNSELECTED;
+        }
+        p.vars.ntt = true;
+        run(p, now, null);
+        settle(now);
+    }
+
+    /** The ports' names, in the order they were added. */
+    public List<String> portNames() {
+        return List.copyOf(ports.keySet());
+    }
+
+    /** An immutable picture of every port and aggregator. */
+    public SystemSnapshot snapshot() {
+        List<AggregatorSnapshot> aggs = new ArrayList<>();
+        for (Aggregator a : selection.aggregators()) {
+            if (a.free()) {
+                continue;
+            }
+            List<AggregationPort> distributing = new ArrayList<>();
+            for (AggregationPort p : a.attachedPorts) {
+                if (p.vars.actor(StateBit.DISTRIBUTING)) {
+                    distributing.add(p);
+                }
+            }
+            aggs.add(new AggregatorSnapshot(a.id, a.actorOperKey, a.partnerSystemPriority, a.partnerSystem,
+                    a.partnerOperKey, a.individual, AggregationPort.names(a.selectedPorts),
+                    AggregationPort.names(a.attachedPorts), AggregationPort.names(distributing)));
+        }
+        aggs.sort((x, y) -> Integer.compare(x.id(), y.id()));
+        List<PortSnapshot> portSnapshots = new ArrayList<>(ports.size());
+        for (AggregationPort p : ports.values()) {
+            portSnapshots.add(snapshot(p));
+        }
+        return new SystemSnapshot(config.systemPriority(), config.systemMac(), aggs, portSnapshots);
+    }
+
+    private PortSnapshot snapshot(AggregationPort p) {
+        PortVariables v = p.vars;
+        return new PortSnapshot(p.name, new PortSnapshot.LinkStatus(v.portEnabled, p.speedMbps, p.duplex),
+                v.selected == Selected.SELECTED, v.aggregator == null ? 0 : v.aggregator.id,
+                p.receive.state().name(), p.periodic.state().name(), p.mux.state().name(), p.actorInfo(),
+                v.partnerOper,
+                new PortSnapshot.ChurnStatus(p.actorChurn.standardName(), p.partnerChurn.standardName(),
+                        v.actorChurnCount, v.partnerChurnCount),
+                p.counters.snapshot(), failureReason(p));
+    }
+
+    /** Why a port does not distribute, in the words an operator would look for; null when it does. */
+    private static String failureReason(AggregationPort p) {
+        PortVariables v = p.vars;
+        if (v.actor(StateBit.DISTRIBUTING)) {
+            return null;
+        }
+        if (!v.portEnabled) {
+            return "link down";
+        }
+        if (!v.lacpEnabled) {
+            return "half duplex: LACP disabled";
+        }
+        if (p.loopback()) {
+            return "loopback: the partner is this system";
+        }
+        if (p.receive.state() == ReceiveMachine.State.EXPIRED) {
+            return "partner expired: no LACPDU within the timeout";
+        }
+        if (p.receive.state() == ReceiveMachine.State.DEFAULTED) {
+            return v.actor(StateBit.LACP_ACTIVITY) ? "no partner: no LACPDU received (defaulted)"
+                    : "no partner: passive, and no active partner spoke (defaulted)";
+        }
+        if (v.selected != Selected.SELECTED) {
+            return "not selected";
+        }
+        return switch (p.mux.state()) {
+            case WAITING -> "waiting for Aggregate_Wait_Time";
+            case ATTACHED -> "partner not in sync";
+            case COLLECTING -> "partner not collecting";
+            default -> "detaching";
+        };
+    }
+
+    // ---- services for the ports and machines -------------------------------------------------------
+
+    void emit(LacpEvent event) {
+        listener.onEvent(event);
+    }
+
+    boolean transmitLacpdu(AggregationPort p, Lacpdu pdu) {
+        txBuffer.clear();
+        SlowProtocolCodec.encodeLacpdu(txBuffer, p.mac, pdu);
+        return transmitter.transmit(p.name, txBuffer);
+    }
+
+    boolean transmitMarker(AggregationPort p, MarkerPdu pdu) {
+        txBuffer.clear();
+        SlowProtocolCodec.encodeMarker(txBuffer, p.mac, pdu);
+        return transmitter.transmit(p.name, txBuffer);
+    }
+
+    /** Ports still WAITING on this aggregator are run again: it may have become Ready for them. */
+    void wakeWaitingPorts(Aggregator a, AggregationPort changed) {
+        for (AggregationPort q : a.selectedPorts) {
+            if (q != changed && q.mux.state() == MuxMachine.State.WAITING) {
+                enqueue(q);
+            }
+        }
+    }
+
+    // ---- running the machines ------------------------------------------------------------------------
+
+    private void run(AggregationPort p, long now, Lacpdu pdu) {
+        PortVariables v = p.vars;
+        MuxControl control = config.muxControl();
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            boolean changed = p.receive.step(now, pdu);
+            pdu = null; // an indication is seen once
+            changed |= p.periodic.step(now);
+            changed |= selection.select(p);
+            changed |= p.mux.step(now, control);
+            changed |= p.actorChurn.step(now);
+            changed |= p.partnerChurn.step(now);
+            if (!changed || v.begin) {
+                break;
+            }
+        }
+        p.transmit.step(now);
+        long next = p.nextDeadline(now);
+        if (next == NO_DEADLINE) {
+            schedule.remove(p);
+        } else {
+            schedule.schedule(p, next);
+        }
+    }
+
+    private void enqueue(AggregationPort p) {
+        if (!p.queued) {
+            p.queued = true;
+            runQueue.add(p);
+        }
+    }
+
+    /** Runs the ports that other ports' changes concern, until none is left. */
+    private void settle(long now) {
+        AggregationPort p;
+        while ((p = runQueue.poll()) != null) {
+            p.queued = false;
+            if (ports.get(p.name) == p) {
+                run(p, now, null);
+            }
+        }
+    }
+
+    private void setPortEnabled(AggregationPort p, boolean enabled) {
+        if (p.vars.portEnabled != enabled) {
+            p.vars.portEnabled = enabled;
+            disabledPorts += enabled ? -1 : 1;
+        }
+    }
+
+    private void checkPortNumberFree(String name, int portNumber) {
+        for (AggregationPort q : ports.values()) {
+            if (!q.name.equals(name) && q.vars.actorPortNumber == portNumber) {
+                throw new IllegalArgumentException("port " + name + ": port number " + portNumber
+                        + " is already used by port " + q.name);
+            }
+        }
+    }
+
+    private AggregationPort port(String name) {
+        AggregationPort p = ports.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no port " + name);
+        }
+        return p;
+    }
+}

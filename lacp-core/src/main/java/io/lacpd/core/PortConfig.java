@@ -1,0 +1,69 @@
+package io.lacpd.core;
+
+/**
+ * Administrative settings of one aggregation port (802.1AX-2014 6.4.7: Actor_Port_Number,
+ * Actor_Port_Priority, Actor_Admin_Port_Key, Actor_Admin_Port_State).
+ *
+ * @param name         the port's name, e.g. the interface name; identifies the port in the API
+ * @param portNumber   Actor_Port_Number, 1..65535, unique within the system
+ * @param portPriority Actor_Port_Priority, 0..65535
+ * @param key          Actor_Admin_Port_Key, 0..65535: ports that may aggregate together share a key
+ * @param activity     active or passive
+ * @param timeout      short or long
+ * @param aggregatable false makes the port Individual (Aggregation bit clear)
+ */
+public record PortConfig(String name, int portNumber, int portPriority, int key, LacpActivity activity,
+                         LacpTimeout timeout, boolean aggregatable) {
+
+    /** The default port priority. */
+    public static final int DEFAULT_PORT_PRIORITY = 32768;
+    /** The default key. */
+    public static final int DEFAULT_KEY = 1;
+
+    public PortConfig {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("port name is required");
+        }
+        if (portNumber < 1 || portNumber > 0xFFFF) {
+            throw new IllegalArgumentException("port " + name + ": port number " + portNumber + " out of range (expected: 1..65535)");
+        }
+        if (portPriority < 0 || portPriority > 0xFFFF) {
+            throw new IllegalArgumentException("port " + name + ": port priority " + portPriority + " out of range (expected: 0..65535)");
+        }
+        if (key < 0 || key > 0xFFFF) {
+            throw new IllegalArgumentException("port " + name + ": key " + key + " out of range (expected: 0..65535)");
+        }
+        if (activity == null || timeout == null) {
+            throw new IllegalArgumentException("port " + name + ": activity and timeout are required");
+        }
+    }
+
+    /** Defaults: priority 32768, key 1, Active, short timeout, aggregatable. */
+    public static PortConfig of(String name, int portNumber) {
+        return new PortConfig(name, portNumber, DEFAULT_PORT_PRIORITY, DEFAULT_KEY, LacpActivity.ACTIVE, LacpTimeout.SHORT, true);
+    }
+
+    public PortConfig withPortNumber(int n) {
+        return new PortConfig(name, n, portPriority, key, activity, timeout, aggregatable);
+    }
+
+    public PortConfig withPortPriority(int p) {
+        return new PortConfig(name, portNumber, p, key, activity, timeout, aggregatable);
+    }
+
+    public PortConfig withKey(int k) {
+        return new PortConfig(name, portNumber, portPriority, k, activity, timeout, aggregatable);
+    }
+
+    public PortConfig withActivity(LacpActivity a) {
+        return new PortConfig(name, portNumber, portPriority, key, a, timeout, aggregatable);
+    }
+
+    public PortConfig withTimeout(LacpTimeout t) {
+        return new PortConfig(name, portNumber, portPriority, key, activity, t, aggregatable);
+    }
+
+    public PortConfig withAggregatable(boolean a) {
+        return new PortConfig(name, portNumber, portPriority, key, activity, timeout, a);
+    }
+}

@@ -1,0 +1,44 @@
+package io.lacpd.core;
+
+import io.lacpd.core.pdu.PortInfo;
+
+/**
+ * One port at one moment. States carry the standard's names (802.1AX-2014 6.4.12 to 6.4.17).
+ *
+ * @param name          the port's name
+ * @param link          link state as last reported
+ * @param selected      Selected == SELECTED
+ * @param aggregatorId  the aggregator selected, or 0 for none
+ * @param receiveState  Receive machine state, e.g. CURRENT
+ * @param periodicState Periodic Transmission machine state, e.g. FAST_PERIODIC
+ * @param muxState      Mux machine state, e.g. COLLECTING_DISTRIBUTING
+ * @param actor         this port as advertised (Actor_Oper values)
+ * @param partner       the partner as recorded (Partner_Oper values)
+ * @param churn         churn machine states and counts
+ * @param counters      frame counters
+ * @param failureReason why the port does not distribute, or null when it does
+ */
+public record PortSnapshot(String name, LinkStatus link, boolean selected, int aggregatorId, String receiveState,
+                           String periodicState, String muxState, PortInfo actor, PortInfo partner,
+                           ChurnStatus churn, PortCounters counters, String failureReason) {
+
+    /** Link state of a port. */
+    public record LinkStatus(boolean up, int speedMbps, Duplex duplex) {
+    }
+
+    /**
+     * Churn Detection at one moment.
+     *
+     * @param actor        actor churn machine state, e.g. NO_ACTOR_CHURN
+     * @param partner      partner churn machine state, e.g. PARTNER_CHURN_MONITOR
+     * @param actorCount   Actor_Churn_Count
+     * @param partnerCount Partner_Churn_Count
+     */
+    public record ChurnStatus(String actor, String partner, long actorCount, long partnerCount) {
+    }
+
+    /** True when the port carries frames out (Actor Distributing). */
+    public boolean distributing() {
+        return actor.state().has(io.lacpd.core.pdu.StateBit.DISTRIBUTING);
+    }
+}

@@ -1,0 +1,157 @@
+package io.lacpd.core;
+
+import io.lacpd.core.PortTimers.Timer;
+import io.lacpd.core.pdu.LacpState;
+import io.lacpd.core.pdu.Lacpdu;
+import io.lacpd.core.pdu.PortInfo;
+import io.lacpd.core.pdu.StateBit;
+
+/** Receive machine, 802.1AX-2014 6.4.12, Figure 6-18. */
+final class ReceiveMachine {
+
+    /** The states of Figure 6-18. */
+    enum State {
+        INITIALIZE, PORT_DISABLED, LACP_DISABLED, EXPIRED, DEFAULTED, CURRENT
+    }
+
+    private final AggregationPort port;
+    private final PortVariables v;
+    private State state = State.INITIALIZE;
+
+    ReceiveMachine(AggregationPort port) {
+        this.port = port;
+        this.v = port.vars;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /**
+     * Runs one transition, if any applies.
+     *
+     * @param pdu a LACPDU received since the last step (CtrlMuxN:M_UNITDATA.indication), or null
+     * @return true when the machine entered a state
+     */
+    boolean step(long now, Lacpdu pdu) {
+        if (v.begin) {
+            return enter(State.INITIALIZE, now, null);
+        }
+        // Global transition: (!Port_Enabled) && (!Port_Moved) from any state.
+        if (!v.portEnabled && !v.portMoved && state != State.PORT_DISABLED) {
+            return enter(State.PORT_DISABLED, now, null);
+        }
+        State next = switch (state) {
+            case INITIALIZE -> State.PORT_DISABLED; // UCT
+            case PORT_DISABLED -> v.portMoved ? State.INITIALIZE
+                    : v.portEnabled && v.lacpEnabled ? State.EXPIRED
+                    : v.portEnabled ? State.LACP_DISABLED : null;
+            case LACP_DISABLED -> v.lacpEnabled ? State.PORT_DISABLED : null;
+            case EXPIRED -> pdu != null ? State.CURRENT
+                    : v.timers.expired(Timer.CURRENT_WHILE, now) ? State.DEFAULTED : null;
+            case DEFAULTED -> pdu != null ? State.CURRENT : null;
+            case CURRENT -> pdu != null ? State.CURRENT
+                    : v.timers.expired(Timer.CURRENT_WHILE, now) ? State.EXPIRED : null;
+        };
+        return next != null && enter(next, now, pdu);
+    }
+
+    private boolean enter(State next, long now, Lacpdu pdu) {
+        State previous = state;
+        state = next;
+        switch (next) {
+            case INITIALIZE -> {
+                v.selected = Selected.UNSELECTED;
+                recordDefault();
+                v.setActor(StateBit.EXPIRED, false);
+                v.portMoved = false;
+            }
+            case PORT_DISABLED -> v.setPartner(StateBit.SYNCHRONIZATION, false);
+            case LACP_DISABLED -> {
+                v.selected = Selected.UNSELECTED;
+                recordDefault();
+                v.setPartner(StateBit.AGGREGATION, false);
+                v.setActor(StateBit.EXPIRED, false);
+            }
+            case EXPIRED -> {
+                v.setPartner(StateBit.SYNCHRONIZATION, false);
+                v.setPartner(StateBit.LACP_TIMEOUT, true); // Short Timeout: ask to be told fast
+                v.timers.start(Timer.CURRENT_WHILE, now, ProtocolConstants.SHORT_TIMEOUT_TIME);
+                v.setActor(StateBit.EXPIRED, true);
+                if (previous == State.CURRENT) {
+                    port.emit(new LacpEvent.PartnerExpired(port.name));
+                }
+            }
+            case DEFAULTED -> {
+                updateDefaultSelected();
+                recordDefault();
+                v.setActor(StateBit.EXPIRED, false);
+                port.emit(new LacpEvent.PartnerDefaulted(port.name));
+            }
+            case CURRENT -> {
+                updateSelected(pdu);
+                updateNtt(pdu);
+                recordPdu(pdu);
+                v.timers.start(Timer.CURRENT_WHILE, now, v.actor(StateBit.LACP_TIMEOUT)
+                        ? ProtocolConstants.SHORT_TIMEOUT_TIME : ProtocolConstants.LONG_TIMEOUT_TIME);
+                v.setActor(StateBit.EXPIRED, false);
+            }
+        }
+        return true;
+    }
+
+    /** recordPDU (6.4.9): take the partner's view of itself, and decide whether it is in sync with us. */
+    private void recordPdu(Lacpdu pdu) {
+        PortInfo heard = pdu.actor();
+        PortInfo aboutUs = pdu.partner();
+        boolean matched = port.isActor(aboutUs)
+                && aboutUs.state().has(StateBit.AGGREGATION) == v.actor(StateBit.AGGREGATION);
+        boolean partnerIndividual = !heard.state().has(StateBit.AGGREGATION);
+        boolean activelyMaintained = heard.state().has(StateBit.LACP_ACTIVITY)
+                || (v.actor(StateBit.LACP_ACTIVITY) && aboutUs.state().has(StateBit.LACP_ACTIVITY));
+        boolean sync = (matched || partnerIndividual) && heard.state().has(StateBit.SYNCHRONIZATION) && activelyMaintained;
+        PortInfo previous = v.partnerOper;
+        v.partnerOper = heard.withState(heard.state().with(StateBit.SYNCHRONIZATION, sync));
+        v.setActor(StateBit.DEFAULTED, false);
+        if (!previous.sameIdentity(heard)) {
+            port.emit(new LacpEvent.PartnerChanged(port.name, previous, v.partnerOper));
+        }
+    }
+
+    /** recordDefault (6.4.9): the partner is whatever the administrator said. */
+    private void recordDefault() {
+        v.partnerOper = v.partnerAdmin;
+        v.setActor(StateBit.DEFAULTED, true);
+    }
+
+    /** update_Selected (6.4.9): a different partner, or a change of its Aggregation bit, means reselecting. */
+    private void updateSelected(Lacpdu pdu) {
+        if (!samePartner(pdu.actor(), v.partnerOper)) {
+            v.selected = Selected.UNSELECTED;
+        }
+    }
+
+    /** update_Default_Selected (6.4.9): as update_Selected, against the administrative partner. */
+    private void updateDefaultSelected() {
+        if (!samePartner(v.partnerAdmin, v.partnerOper)) {
+            v.selected = Selected.UNSELECTED;
+        }
+    }
+
+    private static boolean samePartner(PortInfo a, PortInfo b) {
+        return a.sameIdentity(b) && a.state().has(StateBit.AGGREGATION) == b.state().has(StateBit.AGGREGATION);
+    }
+
+    /** update_NTT (6.4.9): tell the partner again when its view of us is out of date. */
+    private void updateNtt(Lacpdu pdu) {
+        PortInfo aboutUs = pdu.partner();
+        LacpState s = aboutUs.state();
+        if (!port.isActor(aboutUs)
+                || s.has(StateBit.LACP_ACTIVITY) != v.actor(StateBit.LACP_ACTIVITY)
+                || s.has(StateBit.LACP_TIMEOUT) != v.actor(StateBit.LACP_TIMEOUT)
+                || s.has(StateBit.SYNCHRONIZATION) != v.actor(StateBit.SYNCHRONIZATION)
+                || s.has(StateBit.AGGREGATION) != v.actor(StateBit.AGGREGATION)) {
+            v.ntt = true;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.lacpd.core;
+
+import io.lacpd.core.pdu.Lacpdu;
+import io.lacpd.core.pdu.StateBit;
+
+/**
+ * Transmit machine, 802.1AX-2014 6.4.16: sends a LACPDU when NTT is set, never more than
+ * {@value ProtocolConstants#MAX_TX_PER_FAST_PERIODIC_TIME} in any Fast_Periodic_Time. NTT is cleared only
+ * when the frame was handed over; a delayed or failed send keeps NTT and asks to be run again.
+ */
+final class TransmitMachine {
+
+    /** Ours, not the standard's: how soon to retry after the transport refused a frame. */
+    static final long RETRY_AFTER_FAILURE = ProtocolConstants.FAST_PERIODIC_TIME / 10;
+
+    private final AggregationPort port;
+    private final PortVariables v;
+    /** Send times of the last few LACPDUs, a ring of MAX_TX_PER_FAST_PERIODIC_TIME entries. */
+    private final long[] sent = new long[ProtocolConstants.MAX_TX_PER_FAST_PERIODIC_TIME];
+    private int sentCount;
+    private int oldest;
+    /** When a held-back NTT may next be tried, valid while {@link #waiting}. */
+    private long retryAt;
+    private boolean waiting;
+
+    TransmitMachine(AggregationPort port) {
+        this.port = port;
+        this.v = port.vars;
+    }
+
+    void step(long now) {
+        waiting = false;
+        if (!v.ntt || !v.portEnabled || !v.lacpEnabled) {
+            return;
+        }
+        // A Passive port speaks only to an Active partner (6.4.2.4): two Passive ends stay silent.
+        if (!v.actor(StateBit.LACP_ACTIVITY) && !v.partner(StateBit.LACP_ACTIVITY)) {
+            return;
+        }
+        if (sentCount == sent.length && now - sent[oldest] < ProtocolConstants.FAST_PERIODIC_TIME) {
+            waiting = true;
+            retryAt = sent[oldest] + ProtocolConstants.FAST_PERIODIC_TIME;
+            return;
+        }
+        Lacpdu pdu = new Lacpdu(Lacpdu.VERSION_1, port.actorInfo(), v.partnerOper, port.collectorMaxDelay());
+        if (port.transmitLacpdu(pdu)) {
+            v.ntt = false;
+            if (sentCount < sent.length) {
+                sent[(oldest + sentCount++) % sent.length] = now;
+            } else {
+                sent[oldest] = now;
+                oldest = (oldest + 1) % sent.length;
+            }
+        } else {
+            waiting = true;
+            retryAt = now + RETRY_AFTER_FAILURE;
+        }
+    }
+
+    /** True when NTT is held back and {@link #retryAt()} says when to try again. */
+    boolean waiting() {
+        return waiting;
+    }
+
+    long retryAt() {
+        return retryAt;
+    }
+}
