@@ -115,9 +115,12 @@ final class AggregationPort {
         return system.transmitMarker(this, pdu);
     }
 
-    /** Attach_Mux_To_Aggregator (6.4.9). */
+    /** Attach_Mux_To_Aggregator (6.4.9); ATTACHED is also entered from the collecting states, already attached. */
     void attachMuxToAggregator() {
         Aggregator a = vars.aggregator;
+        if (a.attachedPorts.contains(this)) {
+            return;
+        }
         a.attachedPorts.add(this);
         emit(new LacpEvent.PortAttached(name, a.id));
         emit(new LacpEvent.AggregatorChanged(a.id, names(a.attachedPorts)));
