@@ -158,6 +158,16 @@ class CodecRobustnessTest {
         assertTrue(((DecodeResult.Unknown) result).reason().contains("subtype " + subtype), result::toString);
     }
 
+    /** 802.3 Annex 57A.4 leaves 0 and 11..255 unused as illegal values; the MIB counts those frames as IllegalRx. */
+    @ParameterizedTest(name = "subtype {0}")
+    @ValueSource(ints = {0, 11, 255})
+    void illegalSlowProtocolSubtypesAreIllegal(int subtype) {
+        byte[] frame = Frames.lacpdu(SOURCE, PDU);
+        frame[14] = (byte) subtype;
+
+        assertReasonNames("subtype " + subtype, Frames.decode(frame), "subtype " + subtype);
+    }
+
     /** IPv4, an 802.3 length field, a VLAN tag, LLDP. */
     @ParameterizedTest(name = "EtherType {0}")
     @ValueSource(ints = {0x0800, 0x006E, 0x8100, 0x88CC})
