@@ -15,15 +15,15 @@ public sealed interface DecodeResult {
     }
 
     /**
-     * An LACP or Marker PDU that breaks the format (bad TLV type or length, truncated): counted as
-     * lacpdu_illegal_rx (dot3adAggPortStatsIllegalRx).
+     * An LACP or Marker PDU that breaks the format (bad TLV type or length, truncated), or a Slow Protocols frame
+     * whose subtype is an illegal value (0 or 11..255): counted as lacpdu_illegal_rx (dot3adAggPortStatsIllegalRx).
      */
     record Illegal(String reason) implements DecodeResult {
     }
 
     /**
-     * A frame that is not ours: another EtherType or another slow protocol (OAM, OSSP, ...): counted as
-     * lacpdu_unknown_rx (dot3adAggPortStatsUnknownRx).
+     * A frame that is not ours: another EtherType or another slow protocol (OAM, OSSP, reserved subtypes 4..9):
+     * counted as lacpdu_unknown_rx (dot3adAggPortStatsUnknownRx).
      */
     record Unknown(String reason) implements DecodeResult {
     }

@@ -25,6 +25,8 @@ public final class SlowProtocolCodec {
     /** Octets of a whole frame as encoded here, without the FCS. */
     public static final int FRAME_LENGTH = ETHERNET_HEADER_LENGTH + PDU_LENGTH;
 
+    /** Highest slow protocol subtype 802.3 assigns (10, OSSP); higher values are illegal. */
+    static final int LAST_ASSIGNED_SUBTYPE = 10;
     static final int TLV_TERMINATOR = 0x00;
     static final int TLV_ACTOR = 0x01;
     static final int TLV_PARTNER = 0x02;
@@ -58,7 +60,10 @@ public final class SlowProtocolCodec {
         return switch (subtype) {
             case SUBTYPE_LACP -> decodeLacpdu(frame, source, p, end);
             case SUBTYPE_MARKER -> decodeMarker(frame, source, p, end);
-            default -> new DecodeResult.Unknown("slow protocol subtype " + subtype + " (expected: 1 LACP or 2 Marker)");
+            // 802.3 Annex 57A.4: 0 and 11..255 are illegal values, which the MIB counts as IllegalRx
+            default -> subtype == 0 || subtype > LAST_ASSIGNED_SUBTYPE
+                    ? new DecodeResult.Illegal("slow protocol subtype " + subtype + " is an illegal value (expected: 1..10)")
+                    : new DecodeResult.Unknown("slow protocol subtype " + subtype + " (expected: 1 LACP or 2 Marker)");
         };
     }
 
