@@ -1,12 +1,20 @@
 package io.lacpd.core;
 
+import io.lacpd.core.pdu.DecodeResult;
+import io.lacpd.core.pdu.Frames;
+import io.lacpd.core.pdu.Lacpdu;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.PortInfo;
+import io.lacpd.core.pdu.SlowProtocolCodec;
 import io.lacpd.core.sim.VirtualNetwork;
 import io.lacpd.core.sim.Wire;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** A small test bench: systems A and B (and more on demand) on a {@link VirtualNetwork}, recording events. */
 final class Lab {
@@ -38,6 +46,7 @@ final class Lab {
     LacpSystem system(String name, SystemConfig config) {
         return net.addSystem(name, config, e -> {
             events.add(e);
+            timed.add(new TimedEvent(net.now(), name, e));
             log.add(String.format("%9.3f %s %s", net.now() / 1e9, name, e));
         });
     }
@@ -80,6 +89,46 @@ final class Lab {
         }
         return lab;
     }
+
+    /** Records the send time of every LACPDU, per "system/port", from the moment it is called. */
+    Map<String, List<Long>> recordLacpduTimes() {
+        Map<String, List<Long>> times = new HashMap<>();
+        net.observe((now, system, port, frame) -> {
+            if (frame.getUnsignedByte(frame.readerIndex() + 14) == SlowProtocolCodec.SUBTYPE_LACP) {
+                times.computeIfAbsent(system + "/" + port, k -> new ArrayList<>()).add(now);
+            }
+        });
+        return times;
+    }
+
+    /** Every frame sent, decoded, per "system/port". */
+    Map<String, List<DecodeResult>> recordFrames() {
+        Map<String, List<DecodeResult>> frames = new HashMap<>();
+        net.observe((now, system, port, frame) ->
+                frames.computeIfAbsent(system + "/" + port, k -> new ArrayList<>()).add(SlowProtocolCodec.decode(frame)));
+        return frames;
+    }
+
+    /** Hands a LACPDU to a port as if its wire carried it. */
+    void injectLacpdu(String system, String port, PortInfo actor, PortInfo partner) {
+        net.inject(system, port, Frames.lacpdu(actor.system(), new Lacpdu(Lacpdu.VERSION_1, actor, partner, 0)));
+    }
+
+    /** The virtual time of the first event of {@code system} at or after {@code from} that matches, or -1. */
+    long firstTime(String system, Predicate<LacpEvent> what, long from) {
+        for (TimedEvent t : timed) {
+            if (t.at >= from && t.system.equals(system) && what.test(t.event)) {
+                return t.at;
+            }
+        }
+        return -1;
+    }
+
+    /** An event with the system it came from and its virtual time. */
+    record TimedEvent(long at, String system, LacpEvent event) {
+    }
+
+    final List<TimedEvent> timed = new ArrayList<>();
 
     String dump() {
         return String.join("\n", log);

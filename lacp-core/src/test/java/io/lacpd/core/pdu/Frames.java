@@ -5,24 +5,24 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 /** Byte-array front end to {@link SlowProtocolCodec}, so tests can build and mangle frames as plain arrays. */
-final class Frames {
+public final class Frames {
 
     private Frames() {
     }
 
-    static byte[] lacpdu(MacAddress source, Lacpdu pdu) {
+    public static byte[] lacpdu(MacAddress source, Lacpdu pdu) {
         ByteBuf out = Unpooled.buffer();
         SlowProtocolCodec.encodeLacpdu(out, source, pdu);
         return ByteBufUtil.getBytes(out);
     }
 
-    static byte[] marker(MacAddress source, MarkerPdu pdu) {
+    public static byte[] marker(MacAddress source, MarkerPdu pdu) {
         ByteBuf out = Unpooled.buffer();
         SlowProtocolCodec.encodeMarker(out, source, pdu);
         return ByteBufUtil.getBytes(out);
     }
 
-    static DecodeResult decode(byte[] frame) {
+    public static DecodeResult decode(byte[] frame) {
         return SlowProtocolCodec.decode(Unpooled.wrappedBuffer(frame));
     }
 }

@@ -1,0 +1,148 @@
+package io.lacpd.core;
+
+import io.lacpd.core.pdu.StateBit;
+import io.lacpd.core.sim.Wire;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Links that go down, partners that go quiet, and how the aggregation heals. */
+class LinkFailureTest {
+
+    @Test
+    void carrierLossTakesTheLinkOutAtOnceAndItRejoinsWhenBack() {
+        Lab lab = Lab.twoSystems(2);
+        lab.run(5);
+        Wire p2 = lab.net.wireAt("A", "p2");
+        p2.setUp(false);
+        // No time passes: the link leaves on the carrier event itself.
+        for (String sys : List.of("A", "B")) {
+            PortSnapshot p = lab.port(sys, "p2");
+            assertFalse(p.distributing());
+            assertEquals("PORT_DISABLED", p.receiveState());
+            assertFalse(p.partner().state().has(StateBit.SYNCHRONIZATION), "PORT_DISABLED clears partner sync");
+            assertEquals("link down", p.failureReason());
+            assertEquals(List.of("p1"), lab.net.system(sys).snapshot().aggregators().get(0).distributingPorts());
+        }
+        lab.run(10);
+        p2.setUp(true);
+        lab.run(0.001);
+        for (String sys : List.of("A", "B")) {
+            assertTrue(lab.distributing(sys, "p2"), lab.dump());
+            assertEquals(List.of("p1", "p2"), lab.net.system(sys).snapshot().aggregators().get(0).distributingPorts());
+        }
+    }
+
+    @Test
+    void aSilentPartnerExpiresAfterShortTimeoutAndDefaultsThreeSecondsLater() {
+        Lab lab = Lab.twoSystems(2);
+        lab.run(5);
+        long silentFrom = lab.net.now();
+        lab.net.wireAt("A", "p1").blockFrom("B", true);
+
+        lab.run(10);
+        long expired = lab.firstTime("A", e -> e instanceof LacpEvent.PartnerExpired x && x.port().equals("p1"), silentFrom);
+        long defaulted = lab.firstTime("A", e -> e instanceof LacpEvent.PartnerDefaulted x && x.port().equals("p1"), silentFrom);
+        // The last PDU came at most one Fast_Periodic_Time before the silence; Short_Timeout_Time is 3 s.
+        assertTrue(expired - silentFrom > Lab.seconds(2) && expired - silentFrom <= Lab.seconds(3), lab.dump());
+        assertEquals(ProtocolConstants.SHORT_TIMEOUT_TIME, defaulted - expired);
+        long stoppedDistributing = lab.firstTime("A",
+                e -> e instanceof LacpEvent.DistributingChanged x && x.port().equals("p1") && !x.distributing(), silentFrom);
+        assertEquals(expired, stoppedDistributing, "EXPIRED clears partner Synchronization, so the mux leaves at once");
+
+        PortSnapshot a1 = lab.port("A", "p1");
+        assertEquals("DEFAULTED", a1.receiveState());
+        assertFalse(a1.partner().state().has(StateBit.SYNCHRONIZATION));
+        assertTrue(a1.actor().state().has(StateBit.DEFAULTED));
+        assertFalse(a1.distributing());
+        assertTrue(lab.distributing("A", "p2"));
+        // B still hears A; once A defaults and detaches, A's Synchronization clears and B stops using the link.
+        assertFalse(lab.distributing("B", "p1"), lab.dump());
+        assertTrue(lab.distributing("B", "p2"));
+    }
+
+    @Test
+    void expiredSetsTheActorExpiredBitAndAsksForFastPdus() {
+        Lab lab = Lab.twoSystems(1);
+        lab.run(5);
+        lab.net.wireAt("A", "p1").blockFrom("B", true);
+        lab.run(3.5);
+        PortSnapshot a1 = lab.port("A", "p1");
+        assertEquals("EXPIRED", a1.receiveState());
+        assertTrue(a1.actor().state().has(StateBit.EXPIRED));
+        assertTrue(a1.partner().state().has(StateBit.LACP_TIMEOUT), "EXPIRED sets the partner's timeout to short");
+        assertEquals("partner expired: no LACPDU within the timeout", a1.failureReason());
+    }
+
+    @Test
+    void aPartnerThatComesBackIsTakenBackIn() {
+        Lab lab = Lab.twoSystems(2);
+        lab.run(5);
+        Wire w = lab.net.wireAt("A", "p1");
+        w.blockFrom("B", true);
+        lab.run(4);
+        assertEquals("EXPIRED", lab.port("A", "p1").receiveState());
+        long back = lab.net.now();
+        w.blockFrom("B", false);
+        lab.run(1);
+        for (String sys : List.of("A", "B")) {
+            assertEquals(List.of("p1", "p2"), lab.net.system(sys).snapshot().aggregators().get(0).distributingPorts(), lab.dump());
+        }
+        long rejoined = lab.firstTime("A", e -> e instanceof LacpEvent.DistributingChanged x && x.port().equals("p1") && x.distributing(), back);
+        // Same partner as before: no reselection, so no Aggregate_Wait_Time; the next PDU (within 1 s) does it.
+        assertTrue(rejoined - back <= ProtocolConstants.FAST_PERIODIC_TIME, lab.dump());
+    }
+
+    @Test
+    void afterBothEndsDefaultedTheyTalkAtTheSlowRateUntilTheyHearEachOther() {
+        Lab lab = Lab.twoSystems(2);
+        lab.run(5);
+        Wire w = lab.net.wireAt("A", "p1");
+        w.blockFrom("B", true);
+        lab.run(20);
+        // A defaulted to the administrative partner (Long timeout), so it sent to B every 30 s, and B, which
+        // asked for the short timeout, expired and defaulted too: the standard's behaviour (6.4.13, 6.4.12).
+        assertEquals("DEFAULTED", lab.port("A", "p1").receiveState());
+        assertEquals("DEFAULTED", lab.port("B", "p1").receiveState(), lab.dump());
+        assertEquals("SLOW_PERIODIC", lab.port("B", "p1").periodicState());
+        w.blockFrom("B", false);
+        long back = lab.net.now();
+        lab.run(35);
+        for (String sys : List.of("A", "B")) {
+            assertEquals(List.of("p1", "p2"), lab.net.system(sys).snapshot().aggregators().get(0).distributingPorts(), lab.dump());
+        }
+        long rejoined = lab.firstTime("A", e -> e instanceof LacpEvent.DistributingChanged x && x.port().equals("p1") && x.distributing(), back);
+        assertTrue(rejoined - back <= ProtocolConstants.SLOW_PERIODIC_TIME + ProtocolConstants.AGGREGATE_WAIT_TIME
+                + ProtocolConstants.FAST_PERIODIC_TIME, lab.dump());
+    }
+
+    @Test
+    void lossyLinksStillConverge() {
+        Lab lab = Lab.twoSystems(2);
+        lab.net.wireAt("A", "p1").setLoss(0.3);
+        lab.net.wireAt("A", "p2").setDelay(Lab.seconds(0.05));
+        lab.run(15);
+        for (String sys : List.of("A", "B")) {
+            assertEquals(List.of("p1", "p2"), lab.net.system(sys).snapshot().aggregators().get(0).distributingPorts(), lab.dump());
+        }
+    }
+
+    @Test
+    void halfDuplexLinkRunsNoLacp() {
+        Lab lab = new Lab();
+        lab.system("A", 0xA);
+        lab.port("A", "p1", 1);
+        LacpSystem a = lab.net.system("A");
+        a.linkUp("p1", 100, Duplex.HALF, 0);
+        PortSnapshot p = a.snapshot().port("p1");
+        assertEquals("LACP_DISABLED", p.receiveState());
+        assertEquals("half duplex: LACP disabled", p.failureReason());
+        assertFalse(p.partner().state().has(StateBit.AGGREGATION));
+        a.linkUp("p1", 1000, Duplex.FULL, 1);
+        assertEquals("EXPIRED", a.snapshot().port("p1").receiveState());
+    }
+}
