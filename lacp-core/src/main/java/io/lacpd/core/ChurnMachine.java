@@ -75,13 +75,11 @@ final class ChurnMachine {
         State previous = state;
         state = next;
         switch (next) {
-            case CHURN_MONITOR -> {
-                setChurn(false);
-                v.timers.start(side.timer, now, ProtocolConstants.CHURN_DETECTION_TIME);
+            case CHURN_MONITOR -> v.timers.start(side.timer, now, ProtocolConstants.CHURN_DETECTION_TIME);
+            case NO_CHURN -> {
+                // actor_churn / partner_churn = FALSE: the state itself is the variable here
             }
-            case NO_CHURN -> setChurn(false);
             case CHURN -> {
-                setChurn(true);
                 if (side == Side.ACTOR) {
                     v.actorChurnCount++;
                 } else {
@@ -93,13 +91,5 @@ final class ChurnMachine {
             port.emit(new LacpEvent.ChurnChanged(port.name, side == Side.ACTOR, next == State.CHURN));
         }
         return true;
-    }
-
-    private void setChurn(boolean churn) {
-        if (side == Side.ACTOR) {
-            v.actorChurn = churn;
-        } else {
-            v.partnerChurn = churn;
-        }
     }
 }

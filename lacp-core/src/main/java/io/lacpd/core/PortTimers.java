@@ -30,11 +30,6 @@ final class PortTimers {
         return (running & (1 << t.ordinal())) != 0 && deadlines[t.ordinal()] - now <= 0;
     }
 
-    /** Remaining time of a running timer, or -1 when it is stopped. */
-    long remaining(Timer t, long now) {
-        return (running & (1 << t.ordinal())) == 0 ? -1 : Math.max(0, deadlines[t.ordinal()] - now);
-    }
-
     /**
      * The earliest deadline still ahead of {@code now}, or {@link LacpSystem#NO_DEADLINE}. Expired timers are
      * not counted: the machines have seen them already.

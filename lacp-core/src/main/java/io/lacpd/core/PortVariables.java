@@ -32,8 +32,6 @@ final class PortVariables {
     Selected selected = Selected.UNSELECTED;
     boolean readyN;
     boolean portMoved;
-    boolean actorChurn;
-    boolean partnerChurn;
     /** The aggregator this port has selected (Actor_Port_Aggregator_Identifier), or null. */
     Aggregator aggregator;
 

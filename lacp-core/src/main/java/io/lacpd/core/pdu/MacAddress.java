@@ -57,27 +57,6 @@ public record MacAddress(long bits) implements Comparable<MacAddress> {
         buf.writeInt((int) bits);
     }
 
-    /** The six octets, most significant first. */
-    public byte[] toBytes() {
-        byte[] b = new byte[6];
-        for (int i = 0; i < 6; i++) {
-            b[i] = (byte) (bits >>> (40 - 8 * i));
-        }
-        return b;
-    }
-
-    /** Builds an address from six octets. */
-    public static MacAddress of(byte[] octets) {
-        if (octets.length != 6) {
-            throw new IllegalArgumentException("a MAC address has 6 octets, got " + octets.length);
-        }
-        long v = 0;
-        for (byte o : octets) {
-            v = (v << 8) | (o & 0xFF);
-        }
-        return new MacAddress(v);
-    }
-
     /** True for group (multicast or broadcast) addresses: the I/G bit of the first octet. */
     public boolean isMulticast() {
         return (bits & 0x0100_0000_0000L) != 0;
