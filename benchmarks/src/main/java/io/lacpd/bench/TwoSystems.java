@@ -35,12 +35,18 @@ final class TwoSystems {
         VirtualNetwork net = new VirtualNetwork(1);
         net.addSystem(A, SystemConfig.of(new MacAddress(0x0200_0000_000AL)), LacpListener.NONE);
         net.addSystem(B, SystemConfig.of(new MacAddress(0x0200_0000_000BL)), LacpListener.NONE);
+        // Each system has name strings of its own, as real systems would; the wires refer to the same
+        // strings, so that the simulator's share of the heap is not inflated by copies.
+        String[] namesA = new String[links + 1];
+        String[] namesB = new String[links + 1];
         for (int i = 1; i <= links; i++) {
-            net.addPort(A, PortConfig.of("p" + i, i));
-            net.addPort(B, PortConfig.of("p" + i, i));
+            namesA[i] = "p" + i;
+            namesB[i] = "p" + i;
+            net.addPort(A, PortConfig.of(namesA[i], i));
+            net.addPort(B, PortConfig.of(namesB[i], i));
         }
         for (int i = 1; i <= links; i++) {
-            net.connect(A, "p" + i, B, "p" + i);
+            net.connect(A, namesA[i], B, namesB[i]);
         }
         return new TwoSystems(net, links);
     }
