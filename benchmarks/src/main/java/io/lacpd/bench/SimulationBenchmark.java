@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One hour of protocol time between two systems of 1,000 ports each (one LAG of 1,000 links, short timeout:
- * one LACPDU per second per port per direction, so about 7.2 million LACPDUs), end to end through
+ * one LACPDU per second per port per direction, so 7.2 million LACPDUs), end to end through
  * {@link io.lacpd.core.sim.VirtualNetwork}: encode, the wire's copy, decode, and the state machines.
  *
  * <p>Each iteration gets fresh systems that have converged in {@code @Setup(Level.Iteration)}, so system
