@@ -1,0 +1,37 @@
+package io.lacpd.transport;
+
+import io.netty.buffer.ByteBuf;
+
+import java.util.function.Consumer;
+
+/**
+ * Slow-protocol frame I/O on one network interface: receives every frame with EtherType 0x8809 and sends
+ * whole Ethernet frames. One capture thread per channel delivers frames to the consumer given at opening.
+ */
+public interface FrameChannel extends AutoCloseable {
+
+    /** The interface this channel is open on. */
+    String interfaceName();
+
+    /**
+     * Sends one whole Ethernet frame (no FCS) between the buffer's reader and writer indexes.
+     *
+     * @return false when the interface refused it (down, gone, queue full); never throws for that
+     */
+    boolean send(ByteBuf frame);
+
+    /** Stops the capture thread and releases the interface; no frames are delivered after it returns. */
+    @Override
+    void close();
+
+    /** Opens channels; the transport's entry point. */
+    interface Opener {
+        /**
+         * Opens a channel on an interface, capturing frames of EtherType 0x8809 only.
+         *
+         * @param onFrame called on the capture thread with each received frame; the array is the consumer's
+         * @throws java.io.IOException with a one-line reason naming the interface when it cannot be opened
+         */
+        FrameChannel open(String interfaceName, Consumer<byte[]> onFrame) throws java.io.IOException;
+    }
+}

@@ -1,0 +1,29 @@
+package io.lacpd.transport;
+
+import java.util.function.Consumer;
+
+/**
+ * Watches the kernel's network interfaces and reports every change of the ones asked for: carrier, speed,
+ * duplex, MTU, MAC, deletion and re-creation. Implementations are event driven where the kernel allows
+ * (netlink), so that carrier loss is reported within milliseconds.
+ */
+public interface LinkMonitor extends AutoCloseable {
+
+    /**
+     * Reads the current state of an interface now, synchronously.
+     *
+     * @return its state, or {@link LinkState#absent} when there is no such interface
+     */
+    LinkState read(String name);
+
+    /**
+     * Starts watching. {@code listener} is called from the monitor's own thread with the new state of a
+     * watched interface each time anything in its {@link LinkState} changes (including deletion, reported
+     * with {@code exists == false}, and re-creation). It must not block.
+     */
+    void start(java.util.Set<String> names, Consumer<LinkState> listener);
+
+    /** Stops watching and releases the kernel socket; no calls to the listener after it returns. */
+    @Override
+    void close();
+}
