@@ -44,6 +44,7 @@ public final class LacpSystem {
     private final ByteBuf txBuffer = Unpooled.buffer(SlowProtocolCodec.FRAME_LENGTH);
     private int nextAggregatorId = 1;
     private int disabledPorts;
+    private boolean shuttingDown;
 
     public LacpSystem(SystemConfig config, FrameTransmitter transmitter, LacpListener listener) {
         this.config = config;
@@ -240,6 +241,36 @@ public final class LacpSystem {
         p.vars.ntt = true;
         run(p, now, null);
         settle(now);
+    }
+
+    /**
+     * Leaves every aggregation: each port detaches, and its partner is told at once by a LACPDU with
+     * Synchronization, Collecting and Distributing cleared (the mux's DETACHED state sets NTT), so that it
+     * stops using the links without waiting for a timeout. Nothing is selected afterwards. Should the
+     * transmit limit hold a farewell back, keep calling {@link #advance} at {@link #nextDeadline()} until
+     * {@link #farewellSent()}: at most one Fast_Periodic_Time.
+     */
+    public void shutdown(long now) {
+        shuttingDown = true;
+        for (AggregationPort p : ports.values()) {
+            p.vars.selected = Selected.UNSELECTED;
+            enqueue(p);
+        }
+        settle(now);
+    }
+
+    /** After {@link #shutdown}: true once every port that can send has sent its farewell LACPDU. */
+    public boolean farewellSent() {
+        for (AggregationPort p : ports.values()) {
+            if (p.vars.ntt && p.transmit.waiting()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean shuttingDown() {
+        return shuttingDown;
     }
 
     /** The ports' names, in the order they were added. */

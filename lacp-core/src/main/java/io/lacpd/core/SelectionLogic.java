@@ -13,6 +13,7 @@ import java.util.List;
  *   <li>a port whose partner is this very system (a loopback) selects nothing (6.4.14.1 g forbids
  *       aggregating looped ports together; we also keep them from carrying traffic alone, where they would
  *       loop the team's frames back into the host);</li>
+ *   <li>nothing is selected once the system is shutting down ({@link LacpSystem#shutdown});</li>
  *   <li>a port whose link has never come up does not take an aggregator (ours: it would only clutter the
  *       status; the standard leaves it open).</li>
  * </ul>
@@ -47,7 +48,7 @@ final class SelectionLogic {
             release(p); // one aggregator at a time (6.4.14.1 a): leave the old one before choosing
             changed = true;
         }
-        if (!v.portEnabled || p.loopback()) {
+        if (!v.portEnabled || p.loopback() || p.system.shuttingDown()) {
             return changed;
         }
         Aggregator chosen = choose(p);

@@ -145,4 +145,41 @@ class LinkFailureTest {
         a.linkUp("p1", 1000, Duplex.FULL, 1);
         assertEquals("EXPIRED", a.snapshot().port("p1").receiveState());
     }
+
+    @Test
+    void aSystemThatShutsDownTellsItsPartnerWhichStopsDistributingAtOnce() {
+        Lab lab = Lab.twoSystems(2);
+        lab.run(5.5);
+        LacpSystem a = lab.net.system("A");
+        a.shutdown(lab.net.now());
+        assertTrue(a.farewellSent());
+        lab.run(0);
+        for (String port : List.of("p1", "p2")) {
+            assertFalse(lab.distributing("A", port));
+            assertFalse(lab.port("A", port).actor().state().has(StateBit.SYNCHRONIZATION));
+            assertFalse(lab.distributing("B", port), "B heard the farewell: " + lab.dump());
+            assertEquals("partner not in sync", lab.port("B", port).failureReason());
+        }
+        lab.run(10);
+        assertTrue(lab.net.system("A").snapshot().aggregators().isEmpty(), "nothing is selected after shutdown");
+    }
+
+    @Test
+    void aFarewellHeldBackByTheTransmitLimitGoesOutWithinASecond() {
+        Lab lab = Lab.twoSystems(1);
+        lab.run(5.5);
+        LacpSystem a = lab.net.system("A");
+        for (int i = 0; i < 3; i++) {
+            a.reconfigurePort(PortConfig.of("p1", 1).withPortPriority(10 + i), lab.net.now()); // 3 PDUs now
+        }
+        a.shutdown(lab.net.now());
+        assertFalse(a.farewellSent());
+        long start = lab.net.now();
+        while (!a.farewellSent()) {
+            lab.net.runUntil(a.nextDeadline());
+        }
+        assertTrue(lab.net.now() - start <= ProtocolConstants.FAST_PERIODIC_TIME);
+        lab.run(0);
+        assertFalse(lab.distributing("B", "p1"));
+    }
 }
