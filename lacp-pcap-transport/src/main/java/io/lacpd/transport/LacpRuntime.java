@@ -1,0 +1,226 @@
+package io.lacpd.transport;
+
+import io.lacpd.core.LacpListener;
+import io.lacpd.core.LacpSystem;
+import io.lacpd.core.PortConfig;
+import io.lacpd.core.SystemConfig;
+import io.lacpd.core.pdu.MacAddress;
+import io.netty.buffer.Unpooled;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Drives one {@link LacpSystem} on real interfaces. One event-loop thread owns the system: it sleeps until
+ * the system's next deadline or the next event, whichever comes first. Capture threads and the link
+ * monitor only post events to it, so the protocol core needs no locks and a carrier loss reaches the state
+ * machines as soon as the kernel reports it.
+ */
+public final class LacpRuntime implements AutoCloseable {
+
+    /** How long a shutdown waits for farewell LACPDUs held back by the transmit limit. */
+    static final long FAREWELL_WAIT = TimeUnit.SECONDS.toNanos(2);
+
+    /** Work for the loop thread, given the time read once for it. */
+    @FunctionalInterface
+    private interface Task {
+        void run(long now);
+    }
+
+    private final LacpSystem system;
+    private final Map<String, PortConfig> portConfigs = new LinkedHashMap<>();
+    private final FrameChannel.Opener opener;
+    private final LinkMonitor monitor;
+    private final Consumer<String> warnings;
+    private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
+    private final Map<String, FrameChannel> channels = new HashMap<>();
+    private final Map<String, LinkState> links = new HashMap<>();
+    private final Map<String, MacAddress> portMacs = new HashMap<>();
+    private final Map<String, Integer> openIndex = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long shutdownStarted;
+    private boolean shuttingDown;
+
+    /**
+     * @param warnings where one-line warnings go (an interface that cannot be opened, ...)
+     */
+    public LacpRuntime(SystemConfig config, List<PortConfig> ports, FrameChannel.Opener opener, LinkMonitor monitor,
+                       LacpListener listener, Consumer<String> warnings) {
+        this.system = new LacpSystem(config, this::transmit, listener);
+        this.opener = opener;
+        this.monitor = monitor;
+        this.warnings = warnings;
+        for (PortConfig p : ports) {
+            portConfigs.put(p.name(), p);
+        }
+        this.thread = new Thread(this::loop, "lacp-loop");
+    }
+
+    /**
+     * Adds the ports, opens their interfaces, and starts the loop and the link monitor. Interfaces that are
+     * missing now are taken up when the link monitor reports them.
+     */
+    public void start() {
+        long now = System.nanoTime();
+        for (PortConfig p : portConfigs.values()) {
+            LinkState state = monitor.read(p.name());
+            MacAddress mac = state.exists() ? state.mac() : MacAddress.ZERO;
+            system.addPort(p, mac, now);
+            portMacs.put(p.name(), mac);
+            onLink(state, now);
+        }
+        thread.start();
+        monitor.start(portConfigs.keySet(), state -> post(now2 -> onLink(state, now2)));
+    }
+
+    /** Runs {@code query} on the loop thread and returns its result, waiting at most {@code timeoutMillis}. */
+    public <T> T call(Function<LacpSystem, T> query, long timeoutMillis)
+            throws InterruptedException, TimeoutException {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        post(now -> {
+            try {
+                result.complete(query.apply(system));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw (RuntimeException) e.getCause();
+        }
+    }
+
+    /** Runs {@code change} on the loop thread with the current time, e.g. a reconfiguration. */
+    public void execute(java.util.function.BiConsumer<LacpSystem, Long> change) {
+        post(now -> change.accept(system, now));
+    }
+
+    /**
+     * Leaves the aggregation cleanly: the partners are told first (see {@link LacpSystem#shutdown}), then the
+     * interfaces are closed and the loop ends. Returns when done: within {@link #FAREWELL_WAIT} and a second.
+     */
+    @Override
+    public void close() {
+        post(now -> {
+            if (!shuttingDown) {
+                shuttingDown = true;
+                shutdownStarted = now;
+                system.shutdown(now);
+            }
+        });
+        monitor.close();
+        try {
+            thread.join(TimeUnit.NANOSECONDS.toMillis(FAREWELL_WAIT) + 1000);
+            if (thread.isAlive()) {
+                running = false;
+                thread.interrupt();
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void post(Task task) {
+        tasks.add(task);
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                long deadline = system.nextDeadline();
+                long now = System.nanoTime();
+                Task task;
+                if (deadline == LacpSystem.NO_DEADLINE) {
+                    task = tasks.poll(1, TimeUnit.SECONDS);
+                } else if (deadline - now > 0) {
+                    task = tasks.poll(deadline - now, TimeUnit.NANOSECONDS);
+                } else {
+                    task = tasks.poll();
+                }
+                now = System.nanoTime();
+                while (task != null) {
+                    task.run(now);
+                    task = tasks.poll();
+                }
+                system.advance(now);
+                if (shuttingDown && (system.farewellSent() || now - shutdownStarted >= FAREWELL_WAIT)) {
+                    running = false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeChannels();
+        }
+    }
+
+    /** Follows the kernel: opens the interface when it appears, reports carrier, closes it when it goes. */
+    private void onLink(LinkState state, long now) {
+        String name = state.name();
+        if (state.equals(links.put(name, state)) || shuttingDown) {
+            return;
+        }
+        if (!state.exists()) {
+            closeChannel(name);
+            system.linkDown(name, now);
+            return;
+        }
+        if (!state.mac().equals(portMacs.get(name))) {
+            // Frames go out with the port's own MAC: a port whose MAC changed is added afresh.
+            system.removePort(name, now);
+            system.addPort(portConfigs.get(name), state.mac(), now);
+            portMacs.put(name, state.mac());
+        }
+        Integer openOn = openIndex.get(name);
+        if (openOn == null || openOn != state.index()) {
+            closeChannel(name); // re-created: the old capture handle is dead
+            openChannel(name, state.index());
+        }
+        if (state.up()) {
+            system.linkUp(name, state.speedMbps(), state.duplex(), now);
+        } else {
+            system.linkDown(name, now);
+        }
+    }
+
+    private void openChannel(String name, int index) {
+        try {
+            openIndex.put(name, index);
+            channels.put(name, opener.open(name, bytes -> post(now -> system.receive(name, Unpooled.wrappedBuffer(bytes), now))));
+        } catch (IOException e) {
+            warnings.accept(e.getMessage());
+        }
+    }
+
+    private void closeChannel(String name) {
+        openIndex.remove(name);
+        FrameChannel c = channels.remove(name);
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private void closeChannels() {
+        for (String name : List.copyOf(channels.keySet())) {
+            closeChannel(name);
+        }
+    }
+
+    private boolean transmit(String port, io.netty.buffer.ByteBuf frame) {
+        FrameChannel c = channels.get(port);
+        return c != null && c.send(frame);
+    }
+}

@@ -1,0 +1,240 @@
+package io.lacpd.transport;
+
+import io.lacpd.core.Duplex;
+import io.lacpd.core.LacpEvent;
+import io.lacpd.core.PortConfig;
+import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.SystemConfig;
+import io.lacpd.core.SystemSnapshot;
+import io.lacpd.core.pdu.MacAddress;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two runtimes in real time over in-memory channels and a scripted link monitor: the loop, the posting of
+ * events from other threads, link changes, re-created interfaces and a clean shutdown.
+ */
+class LacpRuntimeTest {
+
+    /** Interfaces a1-b1 and a2-b2 are joined pairwise; frames cross on the sender's thread. */
+    private final Map<String, Consumer<byte[]>> receivers = new ConcurrentHashMap<>();
+    private final List<String> opened = new CopyOnWriteArrayList<>();
+    private final ScriptedMonitor monitorA = new ScriptedMonitor();
+    private final ScriptedMonitor monitorB = new ScriptedMonitor();
+    private final BlockingQueue<String> eventsA = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> eventsB = new LinkedBlockingQueue<>();
+    private final List<LacpRuntime> runtimes = new ArrayList<>();
+
+    private final FrameChannel.Opener opener = (name, onFrame) -> {
+        receivers.put(name, onFrame);
+        opened.add(name);
+        return new FrameChannel() {
+            private volatile boolean open = true;
+
+            @Override
+            public String interfaceName() {
+                return name;
+            }
+
+            @Override
+            public boolean send(ByteBuf frame) {
+                Consumer<byte[]> peer = receivers.get(peerOf(name));
+                if (!open || peer == null) {
+                    return false;
+                }
+                peer.accept(ByteBufUtil.getBytes(frame));
+                return true;
+            }
+
+            @Override
+            public void close() {
+                open = false;
+                receivers.remove(name, onFrame);
+            }
+        };
+    };
+
+    private static String peerOf(String name) {
+        return (name.charAt(0) == 'a' ? "b" : "a") + name.substring(1);
+    }
+
+    private static LinkState link(String name, int index, boolean up, long mac) {
+        return new LinkState(name, index, true, true, up, 10_000, Duplex.FULL, 1500, new MacAddress(mac));
+    }
+
+    private LacpRuntime runtime(String side, ScriptedMonitor monitor, BlockingQueue<String> events) {
+        List<PortConfig> ports = List.of(PortConfig.of(side + "1", 1), PortConfig.of(side + "2", 2));
+        monitor.set(link(side + "1", 11, true, side.equals("a") ? 0x02_0000_0000_a1L : 0x02_0000_0000_b1L));
+        monitor.set(link(side + "2", 12, true, side.equals("a") ? 0x02_0000_0000_a2L : 0x02_0000_0000_b2L));
+        LacpRuntime r = new LacpRuntime(SystemConfig.of(new MacAddress(side.equals("a") ? 0x02_0000_0000_0aL : 0x02_0000_0000_0bL)),
+                ports, opener, monitor, e -> events.add(e.describe()), w -> events.add("warning: " + w));
+        runtimes.add(r);
+        return r;
+    }
+
+    @AfterEach
+    void stop() {
+        runtimes.forEach(LacpRuntime::close);
+    }
+
+    private static void awaitEvent(BlockingQueue<String> events, String text) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<String> seen = new ArrayList<>();
+        while (System.nanoTime() - end < 0) {
+            String e = events.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (e != null) {
+                seen.add(e);
+                if (e.equals(text)) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("no '" + text + "' within 5 s; saw " + seen);
+    }
+
+    private static void awaitState(LacpRuntime r, Predicate<SystemSnapshot> condition) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        SystemSnapshot s;
+        do {
+            s = r.call(sys -> sys.snapshot(), 1000);
+            if (condition.test(s)) {
+                return;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - end < 0);
+        throw new AssertionError("condition not met within 5 s: " + s);
+    }
+
+    @Test
+    void twoRuntimesNegotiateInRealTime() throws Exception {
+        LacpRuntime a = runtime("a", monitorA, eventsA);
+        LacpRuntime b = runtime("b", monitorB, eventsB);
+        long start = System.nanoTime();
+        a.start();
+        b.start();
+        awaitEvent(eventsA, "a2: distributing");
+        awaitEvent(eventsB, "b2: distributing");
+        long took = System.nanoTime() - start;
+        // Aggregate_Wait_Time is 2 s; nothing else should take visible time.
+        assertTrue(took < TimeUnit.MILLISECONDS.toNanos(2800), "took " + took / 1e6 + " ms");
+        SystemSnapshot sa = a.call(sys -> sys.snapshot(), 1000);
+        assertEquals(List.of("a1", "a2"), sa.aggregators().get(0).distributingPorts());
+        PortSnapshot a1 = sa.port("a1");
+        assertEquals(new MacAddress(0x02_0000_0000_0bL), a1.partner().system());
+    }
+
+    @Test
+    void carrierLossReachesTheMachinesAtOnceAndCarrierReturnBringsTheLinkBack() throws Exception {
+        LacpRuntime a = runtime("a", monitorA, eventsA);
+        LacpRuntime b = runtime("b", monitorB, eventsB);
+        a.start();
+        b.start();
+        awaitEvent(eventsA, "a2: distributing");
+        long lost = System.nanoTime();
+        monitorA.set(link("a2", 12, false, 0x02_0000_0000_a2L));
+        awaitEvent(eventsA, "a2: not distributing");
+        assertTrue(System.nanoTime() - lost < TimeUnit.MILLISECONDS.toNanos(200), "carrier loss is an event, not a poll");
+        monitorA.set(link("a2", 12, true, 0x02_0000_0000_a2L));
+        awaitEvent(eventsA, "a2: distributing");
+    }
+
+    @Test
+    void aDeletedInterfaceThatComesBackIsOpenedAgain() throws Exception {
+        LacpRuntime a = runtime("a", monitorA, eventsA);
+        LacpRuntime b = runtime("b", monitorB, eventsB);
+        a.start();
+        b.start();
+        awaitEvent(eventsA, "a2: distributing");
+        monitorA.set(LinkState.absent("a2"));
+        awaitEvent(eventsA, "a2: not distributing");
+        assertFalse(receivers.containsKey("a2"), "the channel of a deleted interface is closed");
+        // Re-created with a new index and a new MAC.
+        monitorA.set(link("a2", 99, true, 0x02_0000_0000_c2L));
+        awaitState(a, s -> s.port("a2").distributing());
+        assertEquals(2, opened.stream().filter("a2"::equals).count());
+        awaitState(b, s -> s.port("b2").distributing() && s.port("b2").partner().port() == 2);
+    }
+
+    @Test
+    void closingTellsThePartnerFirst() throws Exception {
+        LacpRuntime a = runtime("a", monitorA, eventsA);
+        LacpRuntime b = runtime("b", monitorB, eventsB);
+        a.start();
+        b.start();
+        awaitEvent(eventsB, "b2: distributing");
+        eventsB.clear();
+        long closing = System.nanoTime();
+        a.close();
+        awaitEvent(eventsB, "b1: not distributing");
+        assertTrue(System.nanoTime() - closing < TimeUnit.SECONDS.toNanos(1));
+        SystemSnapshot sb = b.call(sys -> sys.snapshot(), 1000);
+        for (PortSnapshot p : sb.ports()) {
+            assertFalse(p.distributing());
+            assertEquals("partner not in sync", p.failureReason());
+        }
+    }
+
+    @Test
+    void aMissingInterfaceIsTakenUpWhenItAppears() throws Exception {
+        LacpRuntime a = runtime("a", monitorA, eventsA);
+        monitorB.set(LinkState.absent("b1"));
+        LacpRuntime b = new LacpRuntime(SystemConfig.of(new MacAddress(0x02_0000_0000_0bL)),
+                List.of(PortConfig.of("b1", 1)), opener, monitorB, e -> eventsB.add(e.describe()), w -> { });
+        runtimes.add(b);
+        a.start();
+        b.start();
+        assertNotNull(b.call(sys -> sys.snapshot().port("b1"), 1000));
+        monitorB.set(link("b1", 21, true, 0x02_0000_0000_b1L));
+        awaitEvent(eventsB, "b1: distributing");
+    }
+
+    /** A link monitor whose kernel is the test. */
+    private static final class ScriptedMonitor implements LinkMonitor {
+        private final Map<String, LinkState> states = new ConcurrentHashMap<>();
+        private volatile Consumer<LinkState> listener;
+        private volatile Set<String> watched = Set.of();
+
+        void set(LinkState s) {
+            states.put(s.name(), s);
+            Consumer<LinkState> l = listener;
+            if (l != null && watched.contains(s.name())) {
+                l.accept(s);
+            }
+        }
+
+        @Override
+        public LinkState read(String name) {
+            return states.getOrDefault(name, LinkState.absent(name));
+        }
+
+        @Override
+        public void start(Set<String> names, Consumer<LinkState> l) {
+            watched = Set.copyOf(names);
+            listener = l;
+        }
+
+        @Override
+        public void close() {
+            listener = null;
+        }
+    }
+}
