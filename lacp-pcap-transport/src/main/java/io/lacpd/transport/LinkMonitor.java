@@ -19,11 +19,17 @@ public interface LinkMonitor extends AutoCloseable {
     /**
      * Starts watching. {@code listener} is called from the monitor's own thread with the new state of a
      * watched interface each time anything in its {@link LinkState} changes (including deletion, reported
-     * with {@code exists == false}, and re-creation). It must not block.
+     * with {@code exists == false}, and re-creation). It must not block. The first calls give the state of
+     * every watched name at the start (absent ones included), so no change before it can be missed.
+     *
+     * @throws IllegalStateException when already started, or closed
      */
     void start(java.util.Set<String> names, Consumer<LinkState> listener);
 
-    /** Stops watching and releases the kernel socket; no calls to the listener after it returns. */
+    /**
+     * Stops watching and releases the kernel socket; no calls to the listener after it returns (it waits
+     * for one in progress, unless called by the listener itself).
+     */
     @Override
     void close();
 }

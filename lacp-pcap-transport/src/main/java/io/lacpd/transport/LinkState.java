@@ -10,7 +10,8 @@ import io.lacpd.core.pdu.MacAddress;
  * @param index     interface index (changes when an interface is deleted and created again)
  * @param exists    false once the interface has been deleted
  * @param ethernet  true for Ethernet-like interfaces (ARPHRD_ETHER), the only kind LACP runs on
- * @param up        administratively up AND carrier present (IFF_UP and IFF_LOWER_UP / operstate up)
+ * @param up        administratively up AND carrier present (IFF_UP and IFF_LOWER_UP), and not held dormant
+ *                  or testing by the kernel (operstate DORMANT or TESTING)
  * @param speedMbps link speed in Mb/s, or 0 when unknown
  * @param duplex    link duplex
  * @param mtu       MTU in octets

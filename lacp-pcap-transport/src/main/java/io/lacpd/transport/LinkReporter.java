@@ -1,0 +1,50 @@
+package io.lacpd.transport;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Passes a monitor's observations to its listener: only of watched names, only when they differ from what
+ * was last reported, and never after {@link #close}. Used from the monitor's thread only, but for close.
+ */
+final class LinkReporter {
+
+    private final Set<String> names;
+    private final Consumer<LinkState> listener;
+    private final Map<String, LinkState> reported = new HashMap<>();
+    private volatile boolean closed;
+
+    LinkReporter(Set<String> names, Consumer<LinkState> listener) {
+        this.names = Set.copyOf(names);
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    Set<String> names() {
+        return names;
+    }
+
+    /** What was last reported of a watched name, or null before its first report. */
+    LinkState reported(String name) {
+        return reported.get(name);
+    }
+
+    void report(LinkState state) {
+        if (closed || !names.contains(state.name()) || state.equals(reported.get(state.name()))) {
+            return;
+        }
+        reported.put(state.name(), state);
+        try {
+            listener.accept(state);
+        } catch (RuntimeException e) {
+            // The listener's bug must not stop the monitoring of every other link.
+            System.err.println("link-monitor: the listener failed on " + state + ": " + e);
+        }
+    }
+
+    void close() {
+        closed = true;
+    }
+}

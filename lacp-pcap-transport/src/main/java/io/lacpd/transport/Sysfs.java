@@ -1,0 +1,98 @@
+package io.lacpd.transport;
+
+import io.lacpd.core.Duplex;
+import io.lacpd.core.pdu.MacAddress;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads an interface's state from {@code /sys/class/net/NAME}: the synchronous {@link LinkMonitor#read},
+ * the polling fallback, and the speed and duplex that rtnetlink does not carry.
+ */
+final class Sysfs {
+
+    private static final Path NET = Path.of("/sys/class/net");
+    /** IFNAMSIZ less the terminating NUL. */
+    private static final int MAX_NAME_LENGTH = 15;
+
+    private Sysfs() {
+    }
+
+    /** The state of an interface now; {@link LinkState#absent} when there is none by that name. */
+    static LinkState read(String name) {
+        Path dir = dir(name);
+        if (dir == null) {
+            return LinkState.absent(name);
+        }
+        try {
+            int index = Integer.parseInt(text(dir, "ifindex"));
+            int type = Integer.parseInt(text(dir, "type"));
+            // "flags" holds dev->flags only: IFF_LOWER_UP is "carrier", which is unreadable while down.
+            int flags = Long.decode(text(dir, "flags")).intValue();
+            int mtu = Integer.parseInt(text(dir, "mtu"));
+            MacAddress mac = mac(text(dir, "address"));
+            boolean carrier = "1".equals(optionalText(dir, "carrier"));
+            int operstate = Math.max(RtnetlinkParser.IF_OPER_UNKNOWN,
+                    RtnetlinkParser.OPERSTATES.indexOf(optionalText(dir, "operstate")));
+            boolean up = RtnetlinkParser.carriesTraffic((flags & RtnetlinkParser.IFF_UP) != 0, carrier, operstate);
+            return new LinkState(name, index, true, type == RtnetlinkParser.ARPHRD_ETHER, up, speedMbps(name),
+                    duplex(name), mtu, mac);
+        } catch (IOException | NumberFormatException e) {
+            // Deleted while we read it, or an entry of /sys/class/net that is no interface.
+            return LinkState.absent(name);
+        }
+    }
+
+    /** Link speed in Mb/s; 0 when unknown, as while the link is down (the file then reads -1 or fails). */
+    static int speedMbps(String name) {
+        Path dir = dir(name);
+        String text = dir == null ? null : optionalText(dir, "speed");
+        try {
+            return text == null ? 0 : Math.max(0, Integer.parseInt(text));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    static Duplex duplex(String name) {
+        Path dir = dir(name);
+        String text = dir == null ? null : optionalText(dir, "duplex");
+        if ("full".equals(text)) {
+            return Duplex.FULL;
+        }
+        return "half".equals(text) ? Duplex.HALF : Duplex.UNKNOWN;
+    }
+
+    /** The interface's directory, or null for a name no interface can have (and that could leave the tree). */
+    private static Path dir(String name) {
+        if (name.isEmpty() || name.length() > MAX_NAME_LENGTH || name.equals(".") || name.equals("..")
+                || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+            return null;
+        }
+        return NET.resolve(name);
+    }
+
+    private static String text(Path dir, String file) throws IOException {
+        return Files.readString(dir.resolve(file)).trim();
+    }
+
+    /** Files the kernel refuses to read in some states (EINVAL while down): null then. */
+    private static String optionalText(Path dir, String file) {
+        try {
+            return text(dir, file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Non-Ethernet interfaces print addresses of other lengths, or none: those are not MACs. */
+    private static MacAddress mac(String text) {
+        try {
+            return MacAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            return MacAddress.ZERO;
+        }
+    }
+}
