@@ -14,20 +14,25 @@ public interface FrameChannel extends AutoCloseable {
     String interfaceName();
 
     /**
-     * Sends one whole Ethernet frame (no FCS) between the buffer's reader and writer indexes.
+     * Sends one whole Ethernet frame (no FCS) between the buffer's reader and writer indexes. The indexes are
+     * left alone and the buffer is not used after the call returns.
      *
      * @return false when the interface refused it (down, gone, queue full); never throws for that
      */
     boolean send(ByteBuf frame);
 
-    /** Stops the capture thread and releases the interface; no frames are delivered after it returns. */
+    /**
+     * Stops the capture thread and releases the interface; no frames are delivered after it returns. Closing
+     * again does nothing.
+     */
     @Override
     void close();
 
     /** Opens channels; the transport's entry point. */
     interface Opener {
         /**
-         * Opens a channel on an interface, capturing frames of EtherType 0x8809 only.
+         * Opens a channel on an interface, capturing the frames of EtherType 0x8809 that arrive on it; frames
+         * sent on it, by this channel or anything else on the host, are not delivered.
          *
          * @param onFrame called on the capture thread with each received frame; the array is the consumer's
          * @throws java.io.IOException with a one-line reason naming the interface when it cannot be opened

@@ -1,0 +1,98 @@
+package io.lacpd.transport;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import io.lacpd.core.pdu.MacAddress;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Keeps a multicast address in an interface's receive filter while open, as the kernel's bonding driver
+ * does for Slow_Protocols_Multicast on its 802.3ad ports. A NIC drops group-addressed frames it was not told
+ * about before any socket sees them, so capturing without promiscuous mode needs this.
+ *
+ * <p>libpcap offers no way to it, so this is PACKET_ADD_MEMBERSHIP on a packet socket of its own, opened with
+ * protocol 0 so that it never receives a frame. The kernel counts memberships per address and drops this one
+ * when the socket is closed, also when the process dies, so nothing is left behind on the interface.
+ */
+final class MulticastMembership implements AutoCloseable {
+
+    private static final int AF_PACKET = 17;
+    private static final int SOCK_RAW = 3;
+    private static final int SOL_PACKET = 263;
+    private static final int PACKET_ADD_MEMBERSHIP = 1;
+    private static final int PACKET_MR_MULTICAST = 0;
+    /** struct packet_mreq: int mr_ifindex, unsigned short mr_type, mr_alen, unsigned char mr_address[8]. */
+    private static final int PACKET_MREQ_SIZE = 16;
+    private static final int MAC_LENGTH = 6;
+
+    /** The C library calls used here; errno is reported through {@link LastErrorException}. */
+    private interface LibC extends Library {
+        LibC INSTANCE = Native.load("c", LibC.class);
+
+        int socket(int domain, int type, int protocol) throws LastErrorException;
+
+        int setsockopt(int fd, int level, int option, byte[] value, int length) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+    }
+
+    private final int fd;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MulticastMembership(int fd) {
+        this.fd = fd;
+    }
+
+    /**
+     * Adds {@code group} to the receive filter of the interface with index {@code ifindex}.
+     *
+     * @throws IOException naming the interface when the kernel refuses
+     */
+    static MulticastMembership join(String interfaceName, int ifindex, MacAddress group) throws IOException {
+        int fd;
+        try {
+            fd = LibC.INSTANCE.socket(AF_PACKET, SOCK_RAW, 0);
+        } catch (LastErrorException e) {
+            throw new IOException("cannot open a packet socket for " + interfaceName + ": " + e.getMessage());
+        }
+        try {
+            LibC.INSTANCE.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, packetMreq(ifindex, group),
+                    PACKET_MREQ_SIZE);
+        } catch (LastErrorException e) {
+            closeQuietly(fd);
+            throw new IOException("cannot add " + group + " to the multicast filter of " + interfaceName + ": "
+                    + e.getMessage());
+        }
+        return new MulticastMembership(fd);
+    }
+
+    private static byte[] packetMreq(int ifindex, MacAddress group) {
+        ByteBuffer mreq = ByteBuffer.allocate(PACKET_MREQ_SIZE).order(ByteOrder.nativeOrder());
+        mreq.putInt(ifindex).putShort((short) PACKET_MR_MULTICAST).putShort((short) MAC_LENGTH);
+        for (int shift = 40; shift >= 0; shift -= 8) {
+            mreq.put((byte) (group.bits() >>> shift));
+        }
+        return mreq.array();
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            LibC.INSTANCE.close(fd);
+        } catch (LastErrorException e) {
+            // the descriptor is released even when close reports an error (close(2))
+        }
+    }
+
+    /** Leaves the group: closing the socket drops its membership. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(fd);
+        }
+    }
+}

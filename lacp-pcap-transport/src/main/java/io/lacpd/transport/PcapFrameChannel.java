@@ -1,0 +1,304 @@
+package io.lacpd.transport;
+
+import io.lacpd.core.pdu.MacAddress;
+import io.netty.buffer.ByteBuf;
+import org.pcap4j.core.BpfProgram.BpfCompileMode;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapHandle.PcapDirection;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.packet.namednumber.DataLinkType;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A {@link FrameChannel} on a Linux Ethernet interface through libpcap (pcap4j), one pcap handle for both
+ * directions.
+ *
+ * <p>What it asks of libpcap, and why:
+ * <ul>
+ *   <li>no promiscuous mode: Slow_Protocols_Multicast is put in the interface's multicast filter instead
+ *       ({@link MulticastMembership}). A veth receives every frame anyway, but a receiver that filters
+ *       multicast (a real NIC; a macvlan shows it in tests) drops LACPDUs unless told the address, and
+ *       promiscuous mode would make it accept all unicast traffic for other hosts as well;</li>
+ *   <li>the kernel BPF filter {@code ether proto 0x8809}, so only slow-protocol frames reach user space;</li>
+ *   <li>direction IN: frames sent on the interface, by this channel or anything else on this host, are not
+ *       delivered;</li>
+ *   <li>immediate mode, so each frame is delivered as it arrives rather than when a buffer block fills.</li>
+ * </ul>
+ *
+ * <p>The capture thread (a daemon named {@code capture-<interface>}) survives errors: it counts them and goes
+ * on. When the interface disappears it stops for good: {@link #isCapturing()} turns false and {@link #send}
+ * returns false; close the channel, and open a new one once the interface is back. Frames longer than 256
+ * octets are delivered truncated; LACPDUs and Marker PDUs have 124.
+ */
+public final class PcapFrameChannel implements FrameChannel {
+
+    /** Octets of each frame captured. */
+    private static final int SNAPLEN = 256;
+    private static final String FILTER = "ether proto 0x8809";
+    /**
+     * libpcap 1.10 on Linux does not return on this timeout in immediate mode; it bounds the delay where
+     * immediate mode is unavailable. close() does not depend on it: breakLoop() wakes a blocked read.
+     */
+    private static final int READ_TIMEOUT_MILLIS = 100;
+    /** The ring holds only filtered frames, a few a second; libpcap's 2 MiB default would pin memory per port. */
+    private static final int BUFFER_SIZE = 64 * 1024;
+    /** A pause after a capture error, so that an error repeating at once cannot spin a core. */
+    private static final long ERROR_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int ARPHRD_ETHER = 1;
+    /** IFNAMSIZ less the terminating NUL. */
+    private static final int MAX_NAME_LENGTH = 15;
+
+    private final String name;
+    private final int ifindex;
+    private final PcapHandle handle;
+    private final MulticastMembership membership;
+    private final Consumer<byte[]> onFrame;
+    private final Thread captureThread;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final AtomicLong receiveErrors = new AtomicLong();
+    private final AtomicLong consumerErrors = new AtomicLong();
+    private final AtomicLong sendFailures = new AtomicLong();
+    private volatile boolean closed;
+    private volatile boolean capturing = true;
+
+    private PcapFrameChannel(String name, int ifindex, PcapHandle handle, MulticastMembership membership,
+                             Consumer<byte[]> onFrame) {
+        this.name = name;
+        this.ifindex = ifindex;
+        this.handle = handle;
+        this.membership = membership;
+        this.onFrame = onFrame;
+        this.captureThread = new Thread(this::capture, "capture-" + name);
+        captureThread.setDaemon(true);
+    }
+
+    /** The opener of this transport: {@link #open(String, Consumer)}. */
+    public static FrameChannel.Opener opener() {
+        return PcapFrameChannel::open;
+    }
+
+    /**
+     * Opens a channel on an Ethernet interface and starts its capture thread. Needs CAP_NET_RAW. The interface
+     * must be administratively up (libpcap refuses one that is down); it need not have a carrier.
+     *
+     * @param onFrame called on the capture thread with each received frame (a fresh array the consumer owns);
+     *                it must not block, since {@link #close()} waits for a call in progress
+     * @throws IOException with a one-line reason naming the interface: no such interface, not Ethernet, down,
+     *                     no permission; or that libpcap is not installed
+     */
+    public static PcapFrameChannel open(String interfaceName, Consumer<byte[]> onFrame) throws IOException {
+        Objects.requireNonNull(interfaceName, "interfaceName");
+        Objects.requireNonNull(onFrame, "onFrame");
+        int type = readAttribute(interfaceName, "type");
+        if (type != ARPHRD_ETHER) {
+            throw new IOException(interfaceName + " is not an Ethernet interface (ARPHRD type " + type
+                    + "): LACP runs on Ethernet only");
+        }
+        int ifindex = readAttribute(interfaceName, "ifindex");
+        Libpcap.configure(); // before pcap4j loads its native bindings
+        PcapHandle handle = openHandle(interfaceName);
+        MulticastMembership membership;
+        try {
+            if (!DataLinkType.EN10MB.equals(handle.getDlt())) {
+                throw new IOException(interfaceName + " captures as " + handle.getDlt()
+                        + ", not as Ethernet: LACP runs on Ethernet only");
+            }
+            handle.setFilter(FILTER, BpfCompileMode.OPTIMIZE);
+            membership = MulticastMembership.join(interfaceName, ifindex, MacAddress.SLOW_PROTOCOLS_MULTICAST);
+        } catch (PcapNativeException | NotOpenException e) {
+            handle.close();
+            throw new IOException("cannot filter frames on " + interfaceName + ": " + e.getMessage());
+        } catch (IOException e) {
+            handle.close();
+            throw e;
+        }
+        PcapFrameChannel channel = new PcapFrameChannel(interfaceName, ifindex, handle, membership, onFrame);
+        channel.captureThread.start();
+        return channel;
+    }
+
+    private static PcapHandle openHandle(String interfaceName) throws IOException {
+        try {
+            return new PcapHandle.Builder(interfaceName)
+                    .snaplen(SNAPLEN)
+                    .promiscuousMode(PromiscuousMode.NONPROMISCUOUS)
+                    .timeoutMillis(READ_TIMEOUT_MILLIS)
+                    .bufferSize(BUFFER_SIZE)
+                    .immediateMode(true)
+                    .direction(PcapDirection.IN)
+                    .build();
+        } catch (PcapNativeException e) {
+            throw new IOException("cannot capture on " + interfaceName + ": " + e.getMessage());
+        } catch (LinkageError e) {
+            // pcap4j's bindings fail in a static initializer; the reason is in the cause
+            Throwable reason = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("cannot load libpcap (" + System.getProperty(Libpcap.LIBRARY_PROPERTY)
+                    + ") to capture on " + interfaceName + ": " + reason);
+        }
+    }
+
+    /** Reads an integer attribute of an interface from sysfs. */
+    private static int readAttribute(String interfaceName, String attribute) throws IOException {
+        // a name that is no interface name could point elsewhere in sysfs
+        if (interfaceName.isEmpty() || interfaceName.length() > MAX_NAME_LENGTH || interfaceName.equals(".")
+                || interfaceName.equals("..") || interfaceName.contains("/")) {
+            throw new IOException("no such network interface: " + interfaceName);
+        }
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/sys/class/net", interfaceName, attribute)).trim());
+        } catch (NoSuchFileException e) {
+            throw new IOException("no such network interface: " + interfaceName);
+        } catch (NumberFormatException e) {
+            throw new IOException("cannot read the " + attribute + " of " + interfaceName + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String interfaceName() {
+        return name;
+    }
+
+    /**
+     * Sends the readable bytes of {@code frame}, leaving its indexes alone. Safe to call from any thread.
+     *
+     * @return false when the channel is closed or has stopped capturing, or the kernel refused the frame (the
+     *         interface is down or gone); true when the kernel took it, which does not mean it left: on an
+     *         interface without carrier the kernel drops it, counting it in tx_dropped
+     */
+    @Override
+    public boolean send(ByteBuf frame) {
+        if (closed || !capturing) {
+            sendFailures.incrementAndGet();
+            return false;
+        }
+        byte[] bytes = new byte[frame.readableBytes()];
+        frame.getBytes(frame.readerIndex(), bytes);
+        try {
+            // alongside the capture thread's read: on Linux libpcap sends with send(2) on the socket whose
+            // ring that thread reads, and the two share nothing but the error text
+            handle.sendPacket(bytes);
+            return true;
+        } catch (PcapNativeException | NotOpenException e) {
+            sendFailures.incrementAndGet();
+            return false;
+        }
+    }
+
+    /**
+     * Stops the capture thread and releases the interface. Waits for a delivery in progress to return, so that
+     * none follows; may be called from the consumer itself, and more than once.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        if (Thread.currentThread() != captureThread) {
+            try {
+                handle.breakLoop(); // wakes the capture thread out of poll(2)
+            } catch (NotOpenException e) {
+                // already released by another close()
+            }
+            LockSupport.unpark(captureThread);
+            joinCaptureThread();
+        }
+        release();
+    }
+
+    private void joinCaptureThread() {
+        boolean interrupted = false;
+        while (captureThread.isAlive()) {
+            try {
+                captureThread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void release() {
+        if (released.compareAndSet(false, true)) {
+            handle.close();
+            membership.close();
+        }
+    }
+
+    /** False once closed, or once the interface this channel was opened on has disappeared. */
+    public boolean isCapturing() {
+        return capturing && !closed;
+    }
+
+    /** Errors libpcap reported while capturing. */
+    public long receiveErrors() {
+        return receiveErrors.get();
+    }
+
+    /** Exceptions the consumer threw; each frame after one is still delivered. */
+    public long consumerErrors() {
+        return consumerErrors.get();
+    }
+
+    /** Calls of {@link #send} that returned false. */
+    public long sendFailures() {
+        return sendFailures.get();
+    }
+
+    private void capture() {
+        while (!closed) {
+            byte[] frame;
+            try {
+                // pcap4j copies the frame out of libpcap's ring into a new array: it is the consumer's
+                frame = handle.getNextRawPacketEx();
+            } catch (TimeoutException | EOFException e) {
+                continue; // the read timed out, or close() broke it: look at closed again
+            } catch (NotOpenException e) {
+                break;
+            } catch (PcapNativeException | RuntimeException e) {
+                receiveErrors.incrementAndGet();
+                if (!interfaceStillThere()) {
+                    break;
+                }
+                LockSupport.parkNanos(ERROR_BACKOFF_NANOS);
+                continue;
+            }
+            if (closed) {
+                break;
+            }
+            try {
+                onFrame.accept(frame);
+            } catch (RuntimeException e) {
+                consumerErrors.incrementAndGet();
+            }
+        }
+        capturing = false;
+    }
+
+    /** True while an interface of our name exists with the index we opened: a new one is not ours. */
+    private boolean interfaceStillThere() {
+        try {
+            return readAttribute(name, "ifindex") == ifindex;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PcapFrameChannel[" + name + (isCapturing() ? "" : ", stopped") + "]";
+    }
+}
