@@ -1,0 +1,11 @@
+package io.lacpd.team;
+
+/** A configuration the daemon cannot run with; the message is one line that names what is wrong. */
+public final class ConfigException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,262 @@
+package io.lacpd.team;
+
+import io.lacpd.core.LacpActivity;
+import io.lacpd.core.LacpTimeout;
+import io.lacpd.core.MuxControl;
+import io.lacpd.core.PortConfig;
+import io.lacpd.core.SystemConfig;
+import io.lacpd.core.pdu.MacAddress;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The settings of one team, from {@code lacpd run} flags, a config file, or both (flags win). Every key of
+ * the file is the name of a flag without its dashes: {@code system-priority = 100} is
+ * {@code --system-priority 100}. See docs/configuration.md.
+ *
+ * @param team          the team's name
+ * @param ports         member interfaces, in order; port numbers are 1, 2, ... in this order
+ * @param mode          teaming mode; only {@code lacp} runs today
+ * @param timeout       our LACP_Timeout: {@code fast} is SHORT (the default), {@code slow} is LONG
+ * @param activity      active (the default) or passive
+ * @param systemPriority Actor_System_Priority
+ * @param systemMac     Actor_System; when not given, a stable MAC derived from the machine id and the team name
+ * @param key           the key of every member port
+ * @param portPriority  the port priority of every member port
+ * @param muxControl    coupled (the default) or independent
+ * @param loadBalancing load-balancing algorithm for the data plane
+ * @param dataPlane     {@code none}: negotiation only (the default)
+ * @param controlSocket where lacpctl reaches the daemon
+ * @param configFile    the file the settings came from, or null; SIGHUP reads it again
+ */
+public record DaemonConfig(String team, List<String> ports, String mode, LacpTimeout timeout, LacpActivity activity,
+                           int systemPriority, MacAddress systemMac, int key, int portPriority, MuxControl muxControl,
+                           String loadBalancing, String dataPlane, Path controlSocket, Path configFile) {
+
+    /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
+    public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
+
+    static final Set<String> KEYS = Set.of("team", "ports", "mode", "lacp-rate", "lacp-activity", "system-priority",
+            "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "control-socket");
+    static final List<String> MODES = List.of("lacp", "static", "switch-independent");
+    static final List<String> LOAD_BALANCING = List.of("transport-ports", "ip-addresses", "mac-addresses",
+            "hyperv-port", "dynamic");
+
+    /** Parses the arguments after {@code lacpd run}. */
+    public static DaemonConfig fromArgs(List<String> args) throws ConfigException {
+        Map<String, String> flags = new LinkedHashMap<>();
+        Path configFile = null;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--")) {
+                throw new ConfigException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else {
+                if (i + 1 >= args.size()) {
+                    throw new ConfigException("--" + name + " needs a value");
+                }
+                value = args.get(++i);
+            }
+            if (name.equals("config")) {
+                configFile = Path.of(value);
+            } else if (!KEYS.contains(name)) {
+                throw new ConfigException("unknown flag --" + name);
+            } else if (flags.put(name, value) != null) {
+                throw new ConfigException("--" + name + " given twice");
+            }
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (configFile != null) {
+            settings.putAll(readFile(configFile));
+        }
+        settings.putAll(flags);
+        return from(settings, configFile, k -> flags.containsKey(k) ? "--" + k : k);
+    }
+
+    /** Reads {@code key = value} lines; '#' starts a comment. */
+    static Map<String, String> readFile(Path file) throws ConfigException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n);
+            int hash = line.indexOf('#');
+            if (hash >= 0) {
+                line = line.substring(0, hash);
+            }
+            line = line.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            String where = file + " line " + (n + 1);
+            if (eq < 0) {
+                throw new ConfigException(where + ": expected 'key = value', got '" + line + "'");
+            }
+            String key = line.substring(0, eq).strip();
+            if (!KEYS.contains(key)) {
+                throw new ConfigException(where + ": unknown key '" + key + "'");
+            }
+            if (settings.put(key, line.substring(eq + 1).strip()) != null) {
+                throw new ConfigException(where + ": key '" + key + "' given twice");
+            }
+        }
+        return settings;
+    }
+
+    private static DaemonConfig from(Map<String, String> s, Path configFile, Function<String, String> label)
+            throws ConfigException {
+        String team = required(s, "team");
+        if (!team.matches("[A-Za-z0-9_.-]{1,32}")) {
+            throw new ConfigException(label.apply("team") + " '" + team + "' (expected: 1 to 32 letters, digits, '.', '_' or '-')");
+        }
+        List<String> ports = ports(required(s, "ports"), label.apply("ports"));
+        String mode = choice(s, "mode", MODES, "lacp", label);
+        if (!mode.equals("lacp")) {
+            throw new ConfigException(label.apply("mode") + " " + mode + " is not supported yet (expected: lacp)");
+        }
+        LacpTimeout timeout = choice(s, "lacp-rate", List.of("fast", "slow"), "fast", label).equals("fast")
+                ? LacpTimeout.SHORT : LacpTimeout.LONG;
+        LacpActivity activity = LacpActivity.valueOf(
+                choice(s, "lacp-activity", List.of("active", "passive"), "active", label).toUpperCase(Locale.ROOT));
+        int systemPriority = number(s, "system-priority", SystemConfig.DEFAULT_SYSTEM_PRIORITY, label);
+        MacAddress mac = s.containsKey("system-mac") ? systemMac(s.get("system-mac"), label.apply("system-mac"))
+                : derivedSystemMac(team);
+        int key = number(s, "key", PortConfig.DEFAULT_KEY, label);
+        int portPriority = number(s, "port-priority", PortConfig.DEFAULT_PORT_PRIORITY, label);
+        MuxControl mux = MuxControl.valueOf(
+                choice(s, "mux-control", List.of("coupled", "independent"), "coupled", label).toUpperCase(Locale.ROOT));
+        String loadBalancing = choice(s, "load-balancing", LOAD_BALANCING, "transport-ports", label);
+        String dataPlane = choice(s, "data-plane", List.of("none", "tap"), "none", label);
+        if (!dataPlane.equals("none")) {
+            throw new ConfigException(label.apply("data-plane") + " " + dataPlane + " is not supported yet (expected: none)");
+        }
+        Path socket = s.containsKey("control-socket") ? Path.of(s.get("control-socket"))
+                : SOCKET_DIRECTORY.resolve(team + ".sock");
+        return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
+                loadBalancing, dataPlane, socket, configFile);
+    }
+
+    /** The LACP system settings of this team. */
+    public SystemConfig systemConfig() {
+        return new SystemConfig(systemPriority, systemMac, muxControl, 0);
+    }
+
+    /** The LACP settings of each member port, numbered 1, 2, ... in the order given. */
+    public List<PortConfig> portConfigs() {
+        List<PortConfig> configs = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            configs.add(new PortConfig(ports.get(i), i + 1, portPriority, key, activity, timeout, true));
+        }
+        return configs;
+    }
+
+    private static String required(Map<String, String> s, String key) throws ConfigException {
+        String v = s.get(key);
+        if (v == null || v.isBlank()) {
+            throw new ConfigException("--" + key + " is required (or '" + key + " = ...' in the config file)");
+        }
+        return v.strip();
+    }
+
+    private static List<String> ports(String value, String label) throws ConfigException {
+        Set<String> ports = new LinkedHashSet<>();
+        for (String p : value.split(",")) {
+            String name = p.strip();
+            if (name.isEmpty() || name.length() > 15 || name.contains("/") || name.contains(" ")) {
+                throw new ConfigException(label + ": bad interface name '" + name + "'");
+            }
+            if (!ports.add(name)) {
+                throw new ConfigException(label + ": port " + name + " listed twice");
+            }
+        }
+        return List.copyOf(ports);
+    }
+
+    private static String choice(Map<String, String> s, String key, List<String> allowed, String dflt,
+                                 Function<String, String> label) throws ConfigException {
+        String v = s.getOrDefault(key, dflt).strip();
+        if (!allowed.contains(v)) {
+            throw new ConfigException(label.apply(key) + " '" + v + "' (expected: " + String.join("|", allowed) + ")");
+        }
+        return v;
+    }
+
+    private static int number(Map<String, String> s, String key, int dflt, Function<String, String> label)
+            throws ConfigException {
+        String v = s.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= 0 && n <= 0xFFFF) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the range
+        }
+        throw new ConfigException(label.apply(key) + " '" + v.strip() + "' out of range (expected: 0..65535)");
+    }
+
+    private static MacAddress systemMac(String v, String label) throws ConfigException {
+        MacAddress mac;
+        try {
+            mac = MacAddress.parse(v.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(label + ": " + e.getMessage());
+        }
+        if (mac.equals(MacAddress.ZERO) || mac.isMulticast()) {
+            throw new ConfigException(label + " " + mac + " is not a unicast address");
+        }
+        return mac;
+    }
+
+    /**
+     * A system MAC that never follows enslave order or boots: locally administered, from a hash of the
+     * machine id (or host name) and the team name.
+     */
+    static MacAddress derivedSystemMac(String team) {
+        String machine;
+        try {
+            machine = Files.readString(Path.of("/etc/machine-id")).strip();
+        } catch (IOException e) {
+            machine = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest((machine + "/" + team).getBytes(StandardCharsets.UTF_8));
+            long bits = 0;
+            for (int i = 0; i < 6; i++) {
+                bits = (bits << 8) | (h[i] & 0xFF);
+            }
+            // locally administered (bit 1 of the first octet), unicast (bit 0 clear)
+            bits = (bits | 0x0200_0000_0000L) & ~0x0100_0000_0000L;
+            return new MacAddress(bits);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.lacpd.team;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.lacpd.core.AggregatorSnapshot;
+import io.lacpd.core.PortCounters;
+import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.pdu.PortInfo;
+import io.lacpd.core.pdu.StateBit;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders teams as the JSON status of docs/status.md: field names are a contract, keep them. */
+public final class StatusJson {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private StatusJson() {
+    }
+
+    /** {@code {"teams":[...]}} for these teams. */
+    public static String render(List<TeamStatus> teams) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeArrayFieldStart("teams");
+            for (TeamStatus t : teams) {
+                team(g, t);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string", e);
+        }
+        return out + "\n";
+    }
+
+    private static void team(JsonGenerator g, TeamStatus t) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", t.name());
+        g.writeStringField("mode", t.mode());
+        g.writeStringField("status", t.status());
+        g.writeObjectFieldStart("system");
+        g.writeNumberField("priority", t.snapshot().systemPriority());
+        g.writeStringField("mac", t.snapshot().system().toString());
+        g.writeEndObject();
+        AggregatorSnapshot active = t.activeAggregator();
+        g.writeArrayFieldStart("aggregators");
+        for (AggregatorSnapshot a : t.snapshot().aggregators()) {
+            g.writeStartObject();
+            g.writeNumberField("id", a.id());
+            g.writeNumberField("key", a.key());
+            g.writeStringField("partner_system", a.partnerSystem().toString());
+            g.writeNumberField("partner_system_priority", a.partnerSystemPriority());
+            g.writeNumberField("partner_key", a.partnerKey());
+            g.writeBooleanField("individual", a.individual());
+            strings(g, "ports", a.selectedPorts());
+            strings(g, "distributing", a.distributingPorts());
+            g.writeBooleanField("active", active != null && active.id() == a.id());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("ports");
+        for (PortSnapshot p : t.snapshot().ports()) {
+            port(g, t, p);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void port(JsonGenerator g, TeamStatus t, PortSnapshot p) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", p.name());
+        g.writeObjectFieldStart("link");
+        g.writeBooleanField("up", p.link().up());
+        g.writeNumberField("speed_mbps", p.link().speedMbps());
+        g.writeStringField("duplex", p.link().duplex().name().toLowerCase(Locale.ROOT));
+        g.writeEndObject();
+        g.writeBooleanField("selected", p.selected());
+        g.writeNumberField("aggregator", p.aggregatorId());
+        g.writeStringField("receive_state", p.receiveState());
+        g.writeStringField("periodic_state", p.periodicState());
+        g.writeStringField("mux_state", p.muxState());
+        info(g, "actor", p.actor());
+        info(g, "partner", p.partner());
+        g.writeObjectFieldStart("churn");
+        g.writeStringField("actor", p.churn().actor());
+        g.writeStringField("partner", p.churn().partner());
+        g.writeNumberField("actor_count", p.churn().actorCount());
+        g.writeNumberField("partner_count", p.churn().partnerCount());
+        g.writeEndObject();
+        PortCounters c = p.counters();
+        g.writeObjectFieldStart("counters");
+        g.writeNumberField("lacpdu_rx", c.lacpduRx());
+        g.writeNumberField("lacpdu_tx", c.lacpduTx());
+        g.writeNumberField("lacpdu_illegal_rx", c.lacpduIllegalRx());
+        g.writeNumberField("lacpdu_unknown_rx", c.lacpduUnknownRx());
+        g.writeNumberField("marker_rx", c.markerRx());
+        g.writeNumberField("marker_resp_tx", c.markerResponseTx());
+        g.writeNumberField("marker_resp_rx", c.markerResponseRx());
+        g.writeNumberField("marker_resp_limited", c.markerResponseLimited());
+        g.writeEndObject();
+        String reason = t.failureReason(p);
+        if (reason == null) {
+            g.writeNullField("failure_reason");
+        } else {
+            g.writeStringField("failure_reason", reason);
+        }
+        g.writeEndObject();
+    }
+
+    private static void info(JsonGenerator g, String field, PortInfo i) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeNumberField("system_priority", i.systemPriority());
+        g.writeStringField("system", i.system().toString());
+        g.writeNumberField("key", i.key());
+        g.writeNumberField("port_priority", i.portPriority());
+        g.writeNumberField("port", i.port());
+        g.writeObjectFieldStart("state");
+        g.writeStringField("activity", i.state().has(StateBit.LACP_ACTIVITY) ? "active" : "passive");
+        g.writeStringField("timeout", i.state().has(StateBit.LACP_TIMEOUT) ? "short" : "long");
+        for (StateBit bit : List.of(StateBit.AGGREGATION, StateBit.SYNCHRONIZATION, StateBit.COLLECTING,
+                StateBit.DISTRIBUTING, StateBit.DEFAULTED, StateBit.EXPIRED)) {
+            g.writeBooleanField(bit.jsonName(), i.state().has(bit));
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+}

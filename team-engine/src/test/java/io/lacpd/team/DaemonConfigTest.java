@@ -1,0 +1,97 @@
+package io.lacpd.team;
+
+import io.lacpd.core.LacpActivity;
+import io.lacpd.core.LacpTimeout;
+import io.lacpd.core.MuxControl;
+import io.lacpd.core.PortConfig;
+import io.lacpd.core.pdu.MacAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DaemonConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private static DaemonConfig parse(String... args) throws ConfigException {
+        return DaemonConfig.fromArgs(List.of(args));
+    }
+
+    private static String error(String... args) {
+        return assertThrows(ConfigException.class, () -> parse(args)).getMessage();
+    }
+
+    @Test
+    void defaultsAreActiveFastLacpWithNoDataPlane() throws Exception {
+        DaemonConfig c = parse("--team", "team0", "--ports", "eth1,eth2");
+        assertEquals("lacp", c.mode());
+        assertEquals(LacpTimeout.SHORT, c.timeout());
+        assertEquals(LacpActivity.ACTIVE, c.activity());
+        assertEquals(MuxControl.COUPLED, c.muxControl());
+        assertEquals("none", c.dataPlane());
+        assertEquals(Path.of("/run/lacpd/team0.sock"), c.controlSocket());
+        assertEquals(List.of(PortConfig.of("eth1", 1), PortConfig.of("eth2", 2)), c.portConfigs());
+        assertFalse(c.systemMac().isMulticast());
+        assertEquals(c.systemMac(), parse("--ports", "eth2,eth1", "--team", "team0").systemMac(),
+                "the system MAC does not follow the order of the ports");
+    }
+
+    @Test
+    void everyFlagIsTakenIn() throws Exception {
+        DaemonConfig c = parse("--team", "t", "--ports", "a,b,c", "--mode", "lacp", "--lacp-rate", "slow",
+                "--lacp-activity", "passive", "--system-priority", "100", "--system-mac", "02:00:00:00:00:AA",
+                "--key", "9", "--port-priority", "7", "--mux-control", "independent", "--load-balancing", "dynamic",
+                "--data-plane", "none", "--control-socket", "/tmp/x.sock");
+        assertEquals(LacpTimeout.LONG, c.timeout());
+        assertEquals(LacpActivity.PASSIVE, c.activity());
+        assertEquals(100, c.systemConfig().systemPriority());
+        assertEquals(MacAddress.parse("02:00:00:00:00:aa"), c.systemConfig().systemMac());
+        assertEquals(MuxControl.INDEPENDENT, c.systemConfig().muxControl());
+        assertEquals(new PortConfig("c", 3, 7, 9, LacpActivity.PASSIVE, LacpTimeout.LONG, true), c.portConfigs().get(2));
+        assertEquals(Path.of("/tmp/x.sock"), c.controlSocket());
+        assertEquals("dynamic", c.loadBalancing());
+    }
+
+    @Test
+    void aConfigFileTakesTheSameKeysAndFlagsWin() throws IOException, ConfigException {
+        Path file = dir.resolve("lacpd.conf");
+        Files.writeString(file, "# a team\nteam = team0\nports = eth1, eth2   # two members\n\nsystem-priority=10\n");
+        DaemonConfig c = parse("--config", file.toString(), "--system-priority", "20");
+        assertEquals(List.of("eth1", "eth2"), c.ports());
+        assertEquals(20, c.systemPriority());
+        assertEquals(file, c.configFile());
+    }
+
+    @Test
+    void badInputIsNamedInOneLine() throws IOException {
+        assertEquals("--ports is required (or 'ports = ...' in the config file)", error("--team", "t"));
+        assertEquals("unknown flag --colour", error("--team", "t", "--ports", "a", "--colour", "blue"));
+        assertEquals("--ports: port eth1 listed twice", error("--team", "t", "--ports", "eth1,eth1"));
+        assertEquals("--system-mac: bad MAC address 'zz' (expected: six hex octets like 02:00:00:00:00:0a)",
+                error("--team", "t", "--ports", "a", "--system-mac", "zz"));
+        assertEquals("--system-mac 01:00:00:00:00:01 is not a unicast address",
+                error("--team", "t", "--ports", "a", "--system-mac", "01:00:00:00:00:01"));
+        assertEquals("--system-priority '70000' out of range (expected: 0..65535)",
+                error("--team", "t", "--ports", "a", "--system-priority", "70000"));
+        assertEquals("--port-priority 'high' out of range (expected: 0..65535)",
+                error("--team", "t", "--ports", "a", "--port-priority", "high"));
+        assertEquals("--lacp-rate 'medium' (expected: fast|slow)", error("--team", "t", "--ports", "a", "--lacp-rate", "medium"));
+        assertEquals("--mode static is not supported yet (expected: lacp)", error("--team", "t", "--ports", "a", "--mode", "static"));
+        assertEquals("--key needs a value", error("--team", "t", "--ports", "a", "--key"));
+        assertEquals("--ports: bad interface name 'averyveryverylongname'", error("--team", "t", "--ports", "averyveryverylongname"));
+        Path file = dir.resolve("bad.conf");
+        Files.writeString(file, "team = t\nports = a\nspeed = 10\n");
+        assertEquals(file + " line 3: unknown key 'speed'", error("--config", file.toString()));
+        assertTrue(error("--config", dir.resolve("missing.conf").toString()).startsWith("cannot read config file "));
+    }
+}

@@ -1,0 +1,190 @@
+package io.lacpd.team;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.lacpd.team.NetnsLab.allDistributing;
+import static io.lacpd.team.NetnsLab.portDistributing;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two lacpd processes in two network namespaces over two veth pairs, through the real pcap and netlink
+ * path. Needs root; each test builds and removes its own namespaces.
+ */
+class DaemonTest {
+
+    private NetnsLab lab;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private void converge() throws Exception {
+        lab = new NetnsLab(2);
+        lab.startDaemon("A", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a");
+        lab.startDaemon("B", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0b");
+        lab.await("A", allDistributing(2), 15_000);
+        lab.await("B", allDistributing(2), 5_000);
+    }
+
+    @Test
+    void twoDaemonsDistributeOnBothLinksAndEachSeesTheOthersActorAsItsPartner() throws Exception {
+        converge();
+        JsonNode a = lab.status("A");
+        JsonNode b = lab.status("B");
+        assertEquals("up", a.get("status").asText());
+        for (int i = 0; i < 2; i++) {
+            JsonNode pa = a.get("ports").get(i);
+            JsonNode pb = b.get("ports").get(i);
+            assertEquals(pa.get("actor"), pb.get("partner"), "B's partner on " + pb.get("name"));
+            assertEquals(pb.get("actor"), pa.get("partner"), "A's partner on " + pa.get("name"));
+            assertTrue(pa.get("failure_reason").isNull());
+        }
+        assertEquals("02:00:00:00:00:0b", a.get("aggregators").get(0).get("partner_system").asText());
+    }
+
+    @Test
+    void carrierLossTakesTheLinkOutOnBothSidesAndCarrierBringsItBack() throws Exception {
+        converge();
+        lab.inNs("B", "ip", "link", "set", "eth2", "down");
+        long a = lab.await("A", portDistributing("eth2", false), 2_000);
+        lab.await("B", portDistributing("eth2", false), 2_000);
+        System.out.printf("carrier loss seen by A's status after %.1f ms (including the status round trip)%n", a / 1e6);
+        assertEquals("link down", lab.port("A", "eth2").get("failure_reason").asText());
+        assertTrue(NetnsLab.distributing(lab.port("A", "eth1")), "the other link carries on");
+        lab.inNs("B", "ip", "link", "set", "eth2", "up");
+        lab.await("A", allDistributing(2), 5_000);
+        lab.await("B", allDistributing(2), 5_000);
+    }
+
+    @Test
+    void aKilledDaemonIsExpiredByItsPartnerAndARestartReconverges() throws Exception {
+        lab = new NetnsLab(2);
+        Process a = lab.startDaemon("A", "--ports", "eth1,eth2");
+        lab.startDaemon("B", "--ports", "eth1,eth2");
+        lab.await("B", allDistributing(2), 15_000);
+        a.destroyForcibly(); // SIGKILL: no farewell
+        assertTrue(a.waitFor(5, TimeUnit.SECONDS));
+        long expired = lab.await("B", team -> team.get("ports").get(0).get("receive_state").asText().equals("EXPIRED")
+                || team.get("ports").get(0).get("receive_state").asText().equals("DEFAULTED"), 5_000);
+        System.out.printf("partner expired %.0f ms after the kill (short timeout: 3 s after the last LACPDU)%n", expired / 1e6);
+        assertTrue(expired > TimeUnit.SECONDS.toNanos(1), "B waited for the timeout, it was not told");
+        assertFalse(NetnsLab.distributing(lab.port("B", "eth1")));
+        lab.startDaemon("A", "--ports", "eth1,eth2");
+        lab.await("B", allDistributing(2), 15_000);
+        lab.await("A", allDistributing(2), 5_000);
+    }
+
+    @Test
+    void aStoppedDaemonTellsItsPartnerWhichStopsDistributingWithinASecond() throws Exception {
+        lab = new NetnsLab(2);
+        Process a = lab.startDaemon("A", "--ports", "eth1,eth2");
+        lab.startDaemon("B", "--ports", "eth1,eth2");
+        lab.await("B", allDistributing(2), 15_000);
+        lab.await("A", allDistributing(2), 5_000);
+        a.destroy(); // SIGTERM
+        long stopped = lab.await("B", team -> !NetnsLab.distributing(team.get("ports").get(0))
+                && !NetnsLab.distributing(team.get("ports").get(1)), 1_000);
+        System.out.printf("partner stopped distributing %.0f ms after SIGTERM%n", stopped / 1e6);
+        assertTrue(a.waitFor(5, TimeUnit.SECONDS));
+        assertFalse(Files.exists(lab.socket("A")), "the control socket is removed");
+        assertEquals("partner not in sync", lab.port("B", "eth1").get("failure_reason").asText());
+        assertTrue(lab.readLog("A").contains("stopped: partners told"), lab.readLog("A"));
+    }
+
+    @Test
+    void theControlSocketIsForRootOnly() throws Exception {
+        converge();
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(lab.socket("A"))));
+        assertTrue(lab.readLog("A").contains("eth1: distributing"), "one log line per change: " + lab.readLog("A"));
+    }
+
+    @Test
+    void badInputGivesOneClearLineAndLeavesNothingRunning() throws Exception {
+        lab = new NetnsLab(1);
+        Path badKey = lab.dir.resolve("bad.conf");
+        Files.writeString(badKey, "team = t\nports = eth1\nspeed = 10\n");
+        List<List<String>> cases = List.of(
+                List.of("run", "--team", "t", "--ports", "eth9"),
+                List.of("run", "--team", "t", "--ports", "lo"),
+                List.of("run", "--team", "t", "--ports", "eth1,eth1"),
+                List.of("run", "--team", "t", "--ports", "eth1", "--system-mac", "02:00:zz:00:00:01"),
+                List.of("run", "--team", "t", "--ports", "eth1", "--system-priority", "70000"),
+                List.of("run", "--config", badKey.toString()),
+                List.of("run", "--team", "t", "--ports", "eth1", "--frobnicate", "1"),
+                List.of("start"));
+        List<String> expected = List.of(
+                "lacpd: no interface 'eth9'",
+                "lacpd: interface 'lo' is not Ethernet",
+                "lacpd: --ports: port eth1 listed twice",
+                "lacpd: --system-mac: bad MAC address '02:00:zz:00:00:01' (expected: six hex octets like 02:00:00:00:00:0a)",
+                "lacpd: --system-priority '70000' out of range (expected: 0..65535)",
+                "lacpd: " + badKey + " line 3: unknown key 'speed'",
+                "lacpd: unknown flag --frobnicate",
+                "lacpd: unknown command 'start' (expected: run)");
+        for (int i = 0; i < cases.size(); i++) {
+            List<String> args = new java.util.ArrayList<>(cases.get(i));
+            if (args.get(0).equals("run")) {
+                args.addAll(List.of("--control-socket", lab.socket("A").toString()));
+            }
+            NetnsLab.Result r = lab.runDaemonToExit("A", args.toArray(String[]::new));
+            assertTrue(r.exitCode() != 0, "exit code for " + args);
+            assertEquals(expected.get(i) + "\n", r.output(), "for " + args);
+            assertFalse(Files.exists(lab.socket("A")), "nothing left behind for " + args);
+        }
+    }
+
+    @Test
+    void everyPduBothSidesSentIsCleanForTshark() throws Exception {
+        lab = new NetnsLab(2);
+        Path pcapA = lab.dir.resolve("a.pcap");
+        Process tcpdump = new ProcessBuilder("ip", "netns", "exec", lab.nsA, "tcpdump", "-i", "any", "-U", "-w",
+                pcapA.toString(), "ether proto 0x8809").redirectErrorStream(true)
+                .redirectOutput(lab.dir.resolve("tcpdump.log").toFile()).start();
+        try {
+            awaitCapturing(lab.dir.resolve("tcpdump.log"));
+            Process a = lab.startDaemon("A", "--ports", "eth1,eth2");
+            lab.startDaemon("B", "--ports", "eth1,eth2");
+            lab.await("A", allDistributing(2), 15_000);
+            lab.inNs("B", "ip", "link", "set", "eth2", "down");
+            lab.await("A", portDistributing("eth2", false), 2_000);
+            lab.inNs("B", "ip", "link", "set", "eth2", "up");
+            lab.await("A", allDistributing(2), 5_000);
+            a.destroy();
+            a.waitFor(5, TimeUnit.SECONDS);
+        } finally {
+            tcpdump.destroy();
+            tcpdump.waitFor(5, TimeUnit.SECONDS);
+        }
+        String fields = NetnsLab.run("tshark", "-r", pcapA.toString(), "-T", "fields", "-e", "slow.subtype");
+        long lacpdus = fields.lines().filter(l -> l.strip().equals("1") || l.strip().equals("0x01")).count();
+        assertTrue(lacpdus >= 8, "captured LACPDUs of both sides: " + fields);
+        String expert = NetnsLab.run("tshark", "-r", pcapA.toString(), "-T", "fields", "-e", "_ws.expert.severity",
+                "-e", "_ws.expert.message");
+        assertEquals("", expert.lines().filter(l -> !l.isBlank()).reduce("", (x, y) -> x + y + "\n"),
+                "tshark's expert info on our PDUs");
+    }
+
+    private static void awaitCapturing(Path log) throws IOException, InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.readString(log).contains("listening on")) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("tcpdump did not start: " + Files.readString(log));
+            }
+            Thread.sleep(20);
+        }
+    }
+}

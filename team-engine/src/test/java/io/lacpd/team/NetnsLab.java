@@ -1,0 +1,201 @@
+package io.lacpd.team;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Two network namespaces, A and B, joined by veth pairs eth1-eth1, eth2-eth2, ..., with lacpd daemons
+ * started in them as separate processes. Everything it makes has a name of its own, and {@link #close}
+ * removes it all (daemons by pid, then the namespaces), also after a failure.
+ */
+final class NetnsLab implements AutoCloseable {
+
+    final String id = Long.toString(ProcessHandle.current().pid() % 100000, 36)
+            + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    final String nsA = "lt-" + id + "-a";
+    final String nsB = "lt-" + id + "-b";
+    final Path dir;
+    private final List<Process> daemons = new ArrayList<>();
+    private final ObjectMapper json = new ObjectMapper();
+
+    NetnsLab(int links) throws IOException, InterruptedException {
+        if (!"0".equals(run("id", "-u").strip())) {
+            throw new AssertionError("these tests need root (network namespaces); the project's test command runs as root");
+        }
+        dir = Files.createTempDirectory("lacpd-it-");
+        sh("ip", "netns", "add", nsA);
+        sh("ip", "netns", "add", nsB);
+        for (int i = 1; i <= links; i++) {
+            String a = "lta" + id + i;
+            String b = "ltb" + id + i;
+            sh("ip", "link", "add", a, "type", "veth", "peer", "name", b);
+            sh("ip", "link", "set", a, "netns", nsA);
+            sh("ip", "link", "set", b, "netns", nsB);
+            sh("ip", "-n", nsA, "link", "set", a, "name", "eth" + i, "address", String.format("02:00:00:0a:00:%02x", i));
+            sh("ip", "-n", nsB, "link", "set", b, "name", "eth" + i, "address", String.format("02:00:00:0b:00:%02x", i));
+            sh("ip", "-n", nsA, "link", "set", "eth" + i, "up");
+            sh("ip", "-n", nsB, "link", "set", "eth" + i, "up");
+        }
+    }
+
+    String ns(String side) {
+        return side.equals("A") ? nsA : nsB;
+    }
+
+    Path socket(String side) {
+        return dir.resolve(side + ".sock");
+    }
+
+    Path log(String side) {
+        return dir.resolve(side + ".log");
+    }
+
+    /** Starts lacpd in that side's namespace with these extra flags; its stderr goes to {@link #log}. */
+    Process startDaemon(String side, String... flags) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(side), javaBin(), "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), Lacpd.class.getName(), "run",
+                "--team", "t" + side, "--control-socket", socket(side).toString()));
+        cmd.addAll(List.of(flags));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(side).toFile())).start();
+        daemons.add(p);
+        return p;
+    }
+
+    /** Runs lacpd to completion in that side's namespace, for bad-input cases: exit code and output. */
+    Result runDaemonToExit(String side, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(side), javaBin(), "-cp",
+                System.getProperty("java.class.path"), Lacpd.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        daemons.add(p);
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("lacpd did not exit: " + out);
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    /** The side's status as JSON, through lacpctl's own code; null while the daemon does not answer. */
+    JsonNode status(String side) {
+        try {
+            return json.readTree(LacpCtl.run(List.of("--socket", socket(side).toString(), "status", "--json")))
+                    .get("teams").get(0);
+        } catch (IOException | ConfigException e) {
+            return null;
+        }
+    }
+
+    JsonNode port(String side, String name) {
+        JsonNode team = status(side);
+        if (team == null) {
+            return null;
+        }
+        for (JsonNode p : team.get("ports")) {
+            if (p.get("name").asText().equals(name)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no port " + name + " in " + team);
+    }
+
+    static boolean distributing(JsonNode port) {
+        return port != null && port.get("actor").get("state").get("distributing").asBoolean();
+    }
+
+    /** Waits until the condition holds of the side's status; returns the nanoseconds it took. */
+    long await(String side, Predicate<JsonNode> condition, long timeoutMillis) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long end = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        JsonNode last = null;
+        while (System.nanoTime() - end < 0) {
+            last = status(side);
+            if (last != null && condition.test(last)) {
+                return System.nanoTime() - start;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("side " + side + ": condition not met within " + timeoutMillis + " ms; last status "
+                + last + "\nlog A:\n" + readLog("A") + "\nlog B:\n" + readLog("B"));
+    }
+
+    static Predicate<JsonNode> allDistributing(int ports) {
+        return team -> {
+            int n = 0;
+            for (JsonNode p : team.get("ports")) {
+                n += distributing(p) ? 1 : 0;
+            }
+            return n == ports;
+        };
+    }
+
+    static Predicate<JsonNode> portDistributing(String name, boolean wanted) {
+        return team -> {
+            for (JsonNode p : team.get("ports")) {
+                if (p.get("name").asText().equals(name)) {
+                    return distributing(p) == wanted;
+                }
+            }
+            return false;
+        };
+    }
+
+    String readLog(String side) throws IOException {
+        return Files.exists(log(side)) ? Files.readString(log(side)) : "";
+    }
+
+    /** Runs a command in a side's namespace and fails on a non-zero exit. */
+    void inNs(String side, String... cmd) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(side)));
+        full.addAll(List.of(cmd));
+        sh(full.toArray(String[]::new));
+    }
+
+    static void sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out.strip());
+        }
+    }
+
+    /** Runs a command and returns its standard output; its standard error (tshark's root warning) is dropped. */
+    static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        for (Process p : daemons) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        run("ip", "netns", "del", nsA);
+        run("ip", "netns", "del", nsB);
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+}
