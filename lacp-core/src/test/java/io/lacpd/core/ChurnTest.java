@@ -16,12 +16,7 @@ class ChurnTest {
 
     /** A with one port p1, whose real partner B is muted so that the test speaks for it. */
     private static Lab muted() {
-        Lab lab = new Lab();
-        lab.system("A", 0xA);
-        lab.system("B", 0xB);
-        lab.port("A", "p1", 1);
-        lab.port("B", "p1", 1);
-        lab.connect("A", "p1", "B", "p1");
+        Lab lab = Lab.oneLink(PortConfig.of("p1", 1), PortConfig.of("p1", 1));
         lab.net.wireAt("A", "p1").blockFrom("B", true);
         return lab;
     }

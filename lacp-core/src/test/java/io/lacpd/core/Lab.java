@@ -75,6 +75,17 @@ final class Lab {
         return port(system, port).distributing();
     }
 
+    /** A and B joined by one link, A's p1 to B's p1, each port as configured. */
+    static Lab oneLink(PortConfig a, PortConfig b) {
+        Lab lab = new Lab();
+        lab.system("A", 0xA);
+        lab.system("B", 0xB);
+        lab.port("A", a);
+        lab.port("B", b);
+        lab.connect("A", "p1", "B", "p1");
+        return lab;
+    }
+
     /** A and B, each with ports p1..pN, wired pairwise. */
     static Lab twoSystems(int links) {
         Lab lab = new Lab();

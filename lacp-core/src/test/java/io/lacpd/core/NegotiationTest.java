@@ -93,12 +93,7 @@ class NegotiationTest {
 
     @Test
     void activeAndPassiveConverge() {
-        Lab lab = new Lab();
-        lab.system("A", 0xA);
-        lab.system("B", 0xB);
-        lab.port("A", "p1", 1);
-        lab.port("B", PortConfig.of("p1", 1).withActivity(LacpActivity.PASSIVE));
-        lab.connect("A", "p1", "B", "p1");
+        Lab lab = Lab.oneLink(PortConfig.of("p1", 1), PortConfig.of("p1", 1).withActivity(LacpActivity.PASSIVE));
         lab.run(3);
         assertTrue(lab.distributing("A", "p1"), lab.dump());
         assertTrue(lab.distributing("B", "p1"), lab.dump());

@@ -169,12 +169,7 @@ class SelectionTest {
 
     @Test
     void aPartnerInSyncButNotAboutUsIsNotTakenAsInSync() {
-        Lab lab = new Lab();
-        lab.system("A", 0xA);
-        lab.system("B", 0xB);
-        lab.port("A", "p1", 1);
-        lab.port("B", "p1", 1);
-        lab.connect("A", "p1", "B", "p1");
+        Lab lab = Lab.oneLink(PortConfig.of("p1", 1), PortConfig.of("p1", 1));
         lab.net.wireAt("A", "p1").blockFrom("B", true);
         PortInfo stranger = new PortInfo(1, Lab.mac(0xEE), 9, 1, 7, LacpState.NONE);
         PortInfo partner = new PortInfo(1, Lab.mac(0xB), 1, 1, 1, LacpState.of(StateBit.LACP_ACTIVITY, StateBit.LACP_TIMEOUT,

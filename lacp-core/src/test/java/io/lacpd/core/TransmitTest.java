@@ -23,12 +23,7 @@ class TransmitTest {
 
     @Test
     void aLongTimeoutPartnerHearsFromUsEveryThirtySecondsAndWeStillAggregate() {
-        Lab lab = new Lab();
-        lab.system("A", 0xA);
-        lab.system("B", 0xB);
-        lab.port("A", "p1", 1);
-        lab.port("B", PortConfig.of("p1", 1).withTimeout(LacpTimeout.LONG));
-        lab.connect("A", "p1", "B", "p1");
+        Lab lab = Lab.oneLink(PortConfig.of("p1", 1), PortConfig.of("p1", 1).withTimeout(LacpTimeout.LONG));
         lab.run(60);
         Map<String, List<Long>> sent = lab.recordLacpduTimes();
         lab.run(300);
@@ -41,12 +36,7 @@ class TransmitTest {
 
     @Test
     void aPartnerSwitchingToShortTimeoutIsAnsweredAtOnceThenEverySecond() {
-        Lab lab = new Lab();
-        lab.system("A", 0xA);
-        lab.system("B", 0xB);
-        lab.port("A", "p1", 1);
-        lab.port("B", PortConfig.of("p1", 1).withTimeout(LacpTimeout.LONG));
-        lab.connect("A", "p1", "B", "p1");
+        Lab lab = Lab.oneLink(PortConfig.of("p1", 1), PortConfig.of("p1", 1).withTimeout(LacpTimeout.LONG));
         lab.run(45);
         Map<String, List<Long>> sent = lab.recordLacpduTimes();
         long change = lab.net.now();
@@ -59,12 +49,7 @@ class TransmitTest {
 
     @Test
     void withNoPartnerWeSendEveryThirtySeconds() {
-        Lab lab = new Lab();
-        lab.system("A", 0xA);
-        lab.system("B", 0xB);
-        lab.port("A", "p1", 1);
-        lab.port("B", PortConfig.of("p1", 1).withActivity(LacpActivity.PASSIVE));
-        lab.connect("A", "p1", "B", "p1");
+        Lab lab = Lab.oneLink(PortConfig.of("p1", 1), PortConfig.of("p1", 1).withActivity(LacpActivity.PASSIVE));
         lab.net.wireAt("A", "p1").blockFrom("B", true);
         lab.run(30);
         Map<String, List<Long>> sent = lab.recordLacpduTimes();
