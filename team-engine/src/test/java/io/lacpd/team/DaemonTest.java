@@ -105,6 +105,48 @@ class DaemonTest {
     }
 
     @Test
+    void aMemberDeletedAndCreatedAgainIsPickedUpWithoutARestart() throws Exception {
+        converge();
+        lab.inNs("A", "ip", "link", "del", "eth2"); // deletes both ends of the pair
+        lab.await("A", portDistributing("eth2", false), 2_000);
+        lab.await("B", portDistributing("eth2", false), 2_000);
+        assertEquals("link down", lab.port("A", "eth2").get("failure_reason").asText());
+        lab.recreateLink(2);
+        lab.await("A", allDistributing(2), 10_000);
+        lab.await("B", allDistributing(2), 5_000);
+    }
+
+    @Test
+    void sighupReloadsTheConfigAndUnchangedPortsKeepTheirState() throws Exception {
+        lab = new NetnsLab(2);
+        Path conf = lab.dir.resolve("a.conf");
+        Files.writeString(conf, "ports = eth1, eth2\nlacp-rate = fast\n");
+        Process a = lab.startDaemon("A", "--config", conf.toString());
+        lab.startDaemon("B", "--ports", "eth1,eth2");
+        lab.await("A", allDistributing(2), 15_000);
+        lab.await("B", allDistributing(2), 5_000);
+        Files.writeString(conf, "ports = eth1, eth2\nlacp-rate = slow\n");
+        NetnsLab.sh("kill", "-HUP", Long.toString(a.pid()));
+        lab.await("B", team -> team.get("ports").get(0).get("partner").get("state").get("timeout").asText().equals("long")
+                && team.get("ports").get(1).get("partner").get("state").get("timeout").asText().equals("long"), 3_000);
+        assertEquals("SLOW_PERIODIC", lab.port("B", "eth1").get("periodic_state").asText(), "B now sends every 30 s");
+        String log = lab.readLog("A");
+        assertTrue(log.contains("reloaded " + conf), log);
+        assertFalse(log.substring(log.indexOf("reloaded")).contains("not distributing"),
+                "a rate change needs no reselection: " + log);
+        assertTrue(NetnsLab.distributing(lab.port("A", "eth1")));
+        Files.writeString(conf, "ports = eth1, eth2\nlacp-rate = medium\n");
+        NetnsLab.sh("kill", "-HUP", Long.toString(a.pid()));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (!lab.readLog("A").contains("reload failed") && System.nanoTime() - end < 0) {
+            Thread.sleep(20);
+        }
+        assertTrue(lab.readLog("A").contains("reload failed, keeping the running config: lacp-rate 'medium' (expected: fast|slow)"),
+                lab.readLog("A"));
+        assertTrue(a.isAlive());
+    }
+
+    @Test
     void theControlSocketIsForRootOnly() throws Exception {
         converge();
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(

@@ -35,16 +35,21 @@ final class NetnsLab implements AutoCloseable {
         sh("ip", "netns", "add", nsA);
         sh("ip", "netns", "add", nsB);
         for (int i = 1; i <= links; i++) {
-            String a = "lta" + id + i;
-            String b = "ltb" + id + i;
-            sh("ip", "link", "add", a, "type", "veth", "peer", "name", b);
-            sh("ip", "link", "set", a, "netns", nsA);
-            sh("ip", "link", "set", b, "netns", nsB);
-            sh("ip", "-n", nsA, "link", "set", a, "name", "eth" + i, "address", String.format("02:00:00:0a:00:%02x", i));
-            sh("ip", "-n", nsB, "link", "set", b, "name", "eth" + i, "address", String.format("02:00:00:0b:00:%02x", i));
-            sh("ip", "-n", nsA, "link", "set", "eth" + i, "up");
-            sh("ip", "-n", nsB, "link", "set", "eth" + i, "up");
+            recreateLink(i);
         }
+    }
+
+    /** Creates the veth pair eth{i}-eth{i} between the namespaces, both ends up. */
+    void recreateLink(int i) throws IOException, InterruptedException {
+        String a = "lta" + id + i;
+        String b = "ltb" + id + i;
+        sh("ip", "link", "add", a, "type", "veth", "peer", "name", b);
+        sh("ip", "link", "set", a, "netns", nsA);
+        sh("ip", "link", "set", b, "netns", nsB);
+        sh("ip", "-n", nsA, "link", "set", a, "name", "eth" + i, "address", String.format("02:00:00:0a:00:%02x", i));
+        sh("ip", "-n", nsB, "link", "set", b, "name", "eth" + i, "address", String.format("02:00:00:0b:00:%02x", i));
+        sh("ip", "-n", nsA, "link", "set", "eth" + i, "up");
+        sh("ip", "-n", nsB, "link", "set", "eth" + i, "up");
     }
 
     String ns(String side) {
