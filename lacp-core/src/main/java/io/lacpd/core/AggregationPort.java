@@ -115,9 +115,15 @@ final class AggregationPort {
         return system.transmitMarker(this, pdu);
     }
 
-    /** Attach_Mux_To_Aggregator (6.4.9). */
+    /**
+     * Attach_Mux_To_Aggregator (6.4.9). ATTACHED is entered again from COLLECTING and COLLECTING_DISTRIBUTING
+     * (Figures 6-21, 6-22) with the port still attached; that changes nothing.
+     */
     void attachMuxToAggregator() {
         Aggregator a = vars.aggregator;
+        if (a.attachedPorts.contains(this)) {
+            return;
+        }
         a.attachedPorts.add(this);
         emit(new LacpEvent.PortAttached(name, a.id));
         emit(new LacpEvent.AggregatorChanged(a.id, names(a.attachedPorts)));
