@@ -115,7 +115,10 @@ final class AggregationPort {
         return system.transmitMarker(this, pdu);
     }
 
-    /** Attach_Mux_To_Aggregator (6.4.9); ATTACHED is also entered from the collecting states, already attached. */
+    /**
+     * Attach_Mux_To_Aggregator (6.4.9). ATTACHED is entered again from COLLECTING and COLLECTING_DISTRIBUTING
+     * (Figures 6-21, 6-22) with the port still attached; that changes nothing.
+     */
     void attachMuxToAggregator() {
         Aggregator a = vars.aggregator;
         if (a.attachedPorts.contains(this)) {

@@ -5,17 +5,19 @@ import io.lacpd.core.pdu.MarkerPdu;
 /**
  * Marker Responder, 802.1AX-2014 6.5.4.2: answers each Marker on the port it came in on, with the same
  * fields and TLV type Marker Response. Responses are limited so that, with the LACPDUs, the port stays
- * within the Slow Protocols budget of 10 frames per second (802.3 Annex 57A); a Marker beyond it is counted
- * and left unanswered.
+ * within the Slow Protocols budget of 10 frames in any one second (802.3 Annex 57A); a Marker beyond it is
+ * counted and left unanswered.
  */
 final class MarkerResponder {
 
-    /** Ours: Marker Responses allowed per second, leaving room for LACP's 3 within the 10 of Annex 57A. */
+    /** Ours: Marker Responses allowed in any second, leaving room for LACP's 3 within the 10 of Annex 57A. */
     static final int MAX_RESPONSES_PER_SECOND = 7;
 
     private final AggregationPort port;
-    private long windowStart;
-    private int inWindow;
+    /** Send times of the last few responses, a ring of MAX_RESPONSES_PER_SECOND entries (as TransmitMachine). */
+    private final long[] sent = new long[MAX_RESPONSES_PER_SECOND];
+    private int sentCount;
+    private int oldest;
 
     MarkerResponder(AggregationPort port) {
         this.port = port;
@@ -25,17 +27,18 @@ final class MarkerResponder {
         if (!port.vars.portEnabled) {
             return;
         }
-        if (inWindow == 0 || now - windowStart >= ProtocolConstants.FAST_PERIODIC_TIME) {
-            windowStart = now;
-            inWindow = 0;
-        }
-        if (inWindow >= MAX_RESPONSES_PER_SECOND) {
+        if (sentCount == sent.length && now - sent[oldest] < ProtocolConstants.FAST_PERIODIC_TIME) {
             port.counters.markerResponseLimited++;
             return;
         }
         if (port.transmitMarker(marker.toResponse())) {
-            inWindow++;
             port.counters.markerResponseTx++;
+            if (sentCount < sent.length) {
+                sent[(oldest + sentCount++) % sent.length] = now;
+            } else {
+                sent[oldest] = now;
+                oldest = (oldest + 1) % sent.length;
+            }
         }
     }
 }
