@@ -17,17 +17,17 @@ import java.util.function.Predicate;
  * started in them as separate processes. Everything it makes has a name of its own, and {@link #close}
  * removes it all (daemons by pid, then the namespaces), also after a failure.
  */
-final class NetnsLab implements AutoCloseable {
+public final class NetnsLab implements AutoCloseable {
 
-    final String id = Long.toString(ProcessHandle.current().pid() % 100000, 36)
+    public final String id = Long.toString(ProcessHandle.current().pid() % 100000, 36)
             + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
-    final String nsA = "lt-" + id + "-a";
-    final String nsB = "lt-" + id + "-b";
-    final Path dir;
+    public final String nsA = "lt-" + id + "-a";
+    public final String nsB = "lt-" + id + "-b";
+    public final Path dir;
     private final List<Process> daemons = new ArrayList<>();
     private final ObjectMapper json = new ObjectMapper();
 
-    NetnsLab(int links) throws IOException, InterruptedException {
+    public NetnsLab(int links) throws IOException, InterruptedException {
         if (!"0".equals(run("id", "-u").strip())) {
             throw new AssertionError("these tests need root (network namespaces); the project's test command runs as root");
         }
@@ -40,7 +40,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Creates the veth pair eth{i}-eth{i} between the namespaces, both ends up. */
-    void recreateLink(int i) throws IOException, InterruptedException {
+    public void recreateLink(int i) throws IOException, InterruptedException {
         String a = "lta" + id + i;
         String b = "ltb" + id + i;
         sh("ip", "link", "add", a, "type", "veth", "peer", "name", b);
@@ -52,20 +52,20 @@ final class NetnsLab implements AutoCloseable {
         sh("ip", "-n", nsB, "link", "set", "eth" + i, "up");
     }
 
-    String ns(String side) {
+    public String ns(String side) {
         return side.equals("A") ? nsA : nsB;
     }
 
-    Path socket(String side) {
+    public Path socket(String side) {
         return dir.resolve(side + ".sock");
     }
 
-    Path log(String side) {
+    public Path log(String side) {
         return dir.resolve(side + ".log");
     }
 
     /** Starts lacpd in that side's namespace with these extra flags; its stderr goes to {@link #log}. */
-    Process startDaemon(String side, String... flags) throws IOException {
+    public Process startDaemon(String side, String... flags) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(side), javaBin(), "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), Lacpd.class.getName(), "run",
                 "--team", "t" + side, "--control-socket", socket(side).toString()));
@@ -77,7 +77,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Runs lacpd to completion in that side's namespace, for bad-input cases: exit code and output. */
-    Result runDaemonToExit(String side, String... args) throws IOException, InterruptedException {
+    public Result runDaemonToExit(String side, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(side), javaBin(), "-cp",
                 System.getProperty("java.class.path"), Lacpd.class.getName()));
         cmd.addAll(List.of(args));
@@ -90,11 +90,11 @@ final class NetnsLab implements AutoCloseable {
         return new Result(p.exitValue(), out);
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /** The side's status as JSON, through lacpctl's own code; null while the daemon does not answer. */
-    JsonNode status(String side) {
+    public JsonNode status(String side) {
         try {
             return json.readTree(LacpCtl.run(List.of("--socket", socket(side).toString(), "status", "--json")))
                     .get("teams").get(0);
@@ -103,7 +103,7 @@ final class NetnsLab implements AutoCloseable {
         }
     }
 
-    JsonNode port(String side, String name) {
+    public JsonNode port(String side, String name) {
         JsonNode team = status(side);
         if (team == null) {
             return null;
@@ -116,12 +116,12 @@ final class NetnsLab implements AutoCloseable {
         throw new AssertionError("no port " + name + " in " + team);
     }
 
-    static boolean distributing(JsonNode port) {
+    public static boolean distributing(JsonNode port) {
         return port != null && port.get("actor").get("state").get("distributing").asBoolean();
     }
 
     /** Waits until the condition holds of the side's status; returns the nanoseconds it took. */
-    long await(String side, Predicate<JsonNode> condition, long timeoutMillis) throws IOException, InterruptedException {
+    public long await(String side, Predicate<JsonNode> condition, long timeoutMillis) throws IOException, InterruptedException {
         long start = System.nanoTime();
         long end = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         JsonNode last = null;
@@ -136,7 +136,7 @@ final class NetnsLab implements AutoCloseable {
                 + last + "\nlog A:\n" + readLog("A") + "\nlog B:\n" + readLog("B"));
     }
 
-    static Predicate<JsonNode> allDistributing(int ports) {
+    public static Predicate<JsonNode> allDistributing(int ports) {
         return team -> {
             int n = 0;
             for (JsonNode p : team.get("ports")) {
@@ -146,7 +146,7 @@ final class NetnsLab implements AutoCloseable {
         };
     }
 
-    static Predicate<JsonNode> portDistributing(String name, boolean wanted) {
+    public static Predicate<JsonNode> portDistributing(String name, boolean wanted) {
         return team -> {
             for (JsonNode p : team.get("ports")) {
                 if (p.get("name").asText().equals(name)) {
@@ -157,18 +157,18 @@ final class NetnsLab implements AutoCloseable {
         };
     }
 
-    String readLog(String side) throws IOException {
+    public String readLog(String side) throws IOException {
         return Files.exists(log(side)) ? Files.readString(log(side)) : "";
     }
 
     /** Runs a command in a side's namespace and fails on a non-zero exit. */
-    void inNs(String side, String... cmd) throws IOException, InterruptedException {
+    public void inNs(String side, String... cmd) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(side)));
         full.addAll(List.of(cmd));
         sh(full.toArray(String[]::new));
     }
 
-    static void sh(String... cmd) throws IOException, InterruptedException {
+    public static void sh(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
@@ -177,7 +177,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Runs a command and returns its standard output; its standard error (tshark's root warning) is dropped. */
-    static String run(String... cmd) throws IOException, InterruptedException {
+    public static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
