@@ -31,7 +31,8 @@ public record GuestImage(Path vmlinux, Path initrd, String kernelRelease, String
                 System.out.println(line);
             }
             Path dir = Path.of(lines.get(lines.size() - 1));
-            built = new GuestImage(dir.resolve("vmlinux"), dir.resolve("initrd.gz"),
+            // the file itself, not the link a later build may move
+            built = new GuestImage(dir.resolve("vmlinux"), dir.resolve("initrd.gz").toRealPath(),
                     Files.readString(dir.resolve("kernel-release")).strip(),
                     Files.readString(dir.resolve("kernel-version")).strip(), System.nanoTime() - start);
             System.out.printf("interop-linux: guest kernel %s (Debian %s), image ready in %.1f s%n",

@@ -93,7 +93,6 @@ public final class LinuxBondPeer implements AutoCloseable {
     private final Thread killer;
     private LineSocket shell;
     private LineSocket qmp;
-    private long readyNanos;
     private volatile boolean ready;
 
     private LinuxBondPeer(String name, String ns, Path dir, List<Nic> nics, Process qemu, long launchNanos) {
@@ -187,12 +186,15 @@ public final class LinuxBondPeer implements AutoCloseable {
                 nudged = true;
             }
         }
-        readyNanos = System.nanoTime() - launchNanos;
+        long readyNanos = System.nanoTime() - launchNanos;
         qmp = LineSocket.connect(dir.resolve(name + "-qmp.sock"), name + "-qmp", qemu, 5_000);
         qmpExpect(System.nanoTime() + TimeUnit.SECONDS.toNanos(10), "\"QMP\"");
         qmp.send("{\"execute\":\"qmp_capabilities\"}\n");
         qmpExpect(System.nanoTime() + TimeUnit.SECONDS.toNanos(10), "\"return\"");
         ready = true;
+        if (exec("test -e /proc/net/bonding/bond0").rc != 0) {
+            throw new IOException(name + ": the guest has no bond0\n" + console());
+        }
         return readyNanos;
     }
 
