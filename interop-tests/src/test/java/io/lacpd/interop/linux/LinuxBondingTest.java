@@ -128,8 +128,32 @@ class LinuxBondingTest {
 
     /** Both sides carry traffic on eth1 and eth2 (guest eth0 and eth1), each in one aggregator. */
     private void awaitConverged(long timeoutMillis) throws IOException, InterruptedException {
-        linux.await(s -> s.allCarrying(OURS), timeoutMillis);
-        lab.await("A", oneAggregatorDistributing("eth1", "eth2"), timeoutMillis);
+        try {
+            linux.await(s -> s.allCarrying(OURS), timeoutMillis);
+            lab.await("A", oneAggregatorDistributing("eth1", "eth2"), timeoutMillis);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnosis(), e);
+        }
+    }
+
+    /** What each side and the plumbing between them say, for a failure message. */
+    private String diagnosis() throws IOException, InterruptedException {
+        StringBuilder b = new StringBuilder("---- our status ----\n").append(lab.status("A"))
+                .append("\n---- our log ----\n").append(lab.readLog("A"))
+                .append("---- links in A ----\n").append(NetnsLab.run("ip", "-n", lab.nsA, "-s", "link"))
+                .append("---- links in B ----\n").append(NetnsLab.run("ip", "-n", lab.nsB, "-s", "link"));
+        for (LinuxBondPeer.Nic nic : linux.nics) {
+            for (String dev : List.of(nic.tap(), nic.wire())) {
+                b.append("---- tc ingress of ").append(dev).append(" ----\n")
+                        .append(NetnsLab.run("tc", "-n", lab.nsB, "-s", "filter", "show", "dev", dev, "ingress"));
+            }
+        }
+        try {
+            b.append("---- guest ----\n").append(linux.sh("dmesg | tail -40; ip -s link"));
+        } catch (IOException e) {
+            b.append(e).append('\n');
+        }
+        return b.append(linux.console()).toString();
     }
 
     private static Predicate<JsonNode> oneAggregatorDistributing(String... ports) {
