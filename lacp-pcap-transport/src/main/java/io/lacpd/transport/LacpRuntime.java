@@ -102,6 +102,39 @@ public final class LacpRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a port while running: its interface is opened and watched like those given at the start, and no
+     * other port is disturbed.
+     */
+    public void addPort(PortConfig config) {
+        post(now -> {
+            if (portConfigs.putIfAbsent(config.name(), config) != null) {
+                warnings.accept("port " + config.name() + " is already in use");
+                return;
+            }
+            monitor.watch(portConfigs.keySet());
+            LinkState state = monitor.read(config.name());
+            MacAddress mac = state.exists() ? state.mac() : MacAddress.ZERO;
+            system.addPort(config, mac, now);
+            portMacs.put(config.name(), mac);
+            onLink(state, now);
+        });
+    }
+
+    /** Removes a port while running: it detaches, its interface is closed and no longer watched. */
+    public void removePort(String name) {
+        post(now -> {
+            if (portConfigs.remove(name) == null) {
+                return;
+            }
+            monitor.watch(portConfigs.keySet());
+            closeChannel(name);
+            system.removePort(name, now);
+            portMacs.remove(name);
+            links.remove(name);
+        });
+    }
+
     /** Runs {@code change} on the loop thread with the current time, e.g. a reconfiguration. */
     public void execute(java.util.function.BiConsumer<LacpSystem, Long> change) {
         post(now -> change.accept(system, now));
@@ -170,7 +203,7 @@ public final class LacpRuntime implements AutoCloseable {
     /** Follows the kernel: opens the interface when it appears, reports carrier, closes it when it goes. */
     private void onLink(LinkState state, long now) {
         String name = state.name();
-        if (state.equals(links.put(name, state)) || shuttingDown) {
+        if (!portConfigs.containsKey(name) || state.equals(links.put(name, state)) || shuttingDown) {
             return;
         }
         if (!state.exists()) {
@@ -199,7 +232,11 @@ public final class LacpRuntime implements AutoCloseable {
     private void openChannel(String name, int index) {
         try {
             openIndex.put(name, index);
-            channels.put(name, opener.open(name, bytes -> post(now -> system.receive(name, Unpooled.wrappedBuffer(bytes), now))));
+            channels.put(name, opener.open(name, bytes -> post(now -> {
+                if (system.hasPort(name)) { // a frame captured just before its port was removed is dropped
+                    system.receive(name, Unpooled.wrappedBuffer(bytes), now);
+                }
+            })));
         } catch (IOException e) {
             warnings.accept(e.getMessage());
         }
