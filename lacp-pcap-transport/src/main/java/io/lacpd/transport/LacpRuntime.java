@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -74,11 +75,7 @@ public final class LacpRuntime implements AutoCloseable {
     public void start() {
         long now = System.nanoTime();
         for (PortConfig p : portConfigs.values()) {
-            LinkState state = monitor.read(p.name());
-            MacAddress mac = state.exists() ? state.mac() : MacAddress.ZERO;
-            system.addPort(p, mac, now);
-            portMacs.put(p.name(), mac);
-            onLink(state, now);
+            attach(p, now);
         }
         thread.start();
         monitor.start(portConfigs.keySet(), state -> post(now2 -> onLink(state, now2)));
@@ -113,12 +110,23 @@ public final class LacpRuntime implements AutoCloseable {
                 return;
             }
             monitor.watch(portConfigs.keySet());
-            LinkState state = monitor.read(config.name());
-            MacAddress mac = state.exists() ? state.mac() : MacAddress.ZERO;
-            system.addPort(config, mac, now);
-            portMacs.put(config.name(), mac);
-            onLink(state, now);
+            try {
+                attach(config, now);
+            } catch (IllegalArgumentException e) { // e.g. a port number another port has
+                portConfigs.remove(config.name());
+                monitor.watch(portConfigs.keySet());
+                warnings.accept("cannot add " + config.name() + ": " + e.getMessage());
+            }
         });
+    }
+
+    /** Adds the port to the system with its interface's MAC, and takes in the interface's state. */
+    private void attach(PortConfig config, long now) {
+        LinkState state = monitor.read(config.name());
+        MacAddress mac = state.exists() ? state.mac() : MacAddress.ZERO;
+        system.addPort(config, mac, now);
+        portMacs.put(config.name(), mac);
+        onLink(state, now);
     }
 
     /** Removes a port while running: it detaches, its interface is closed and no longer watched. */
@@ -128,15 +136,15 @@ public final class LacpRuntime implements AutoCloseable {
                 return;
             }
             monitor.watch(portConfigs.keySet());
+            system.removePort(name, now); // the farewell LACPDU leaves through the still open channel
             closeChannel(name);
-            system.removePort(name, now);
             portMacs.remove(name);
             links.remove(name);
         });
     }
 
     /** Runs {@code change} on the loop thread with the current time, e.g. a reconfiguration. */
-    public void execute(java.util.function.BiConsumer<LacpSystem, Long> change) {
+    public void execute(BiConsumer<LacpSystem, Long> change) {
         post(now -> change.accept(system, now));
     }
 
