@@ -73,9 +73,8 @@ public final class LacpRuntime implements AutoCloseable {
      * missing now are taken up when the link monitor reports them.
      */
     public void start() {
-        long now = System.nanoTime();
         for (PortConfig p : portConfigs.values()) {
-            attach(p, now);
+            attach(p);
         }
         thread.start();
         monitor.start(portConfigs.keySet(), state -> post(now2 -> onLink(state, now2)));
@@ -111,7 +110,7 @@ public final class LacpRuntime implements AutoCloseable {
             }
             monitor.watch(portConfigs.keySet());
             try {
-                attach(config, now);
+                attach(config);
             } catch (IllegalArgumentException e) { // e.g. a port number another port has
                 portConfigs.remove(config.name());
                 monitor.watch(portConfigs.keySet());
@@ -121,12 +120,18 @@ public final class LacpRuntime implements AutoCloseable {
     }
 
     /** Adds the port to the system with its interface's MAC, and takes in the interface's state. */
-    private void attach(PortConfig config, long now) {
+    private void attach(PortConfig config) {
         LinkState state = monitor.read(config.name());
         MacAddress mac = state.exists() ? state.mac() : MacAddress.ZERO;
-        system.addPort(config, mac, now);
+        system.addPort(config, mac, System.nanoTime());
         portMacs.put(config.name(), mac);
-        onLink(state, now);
+        if (state.exists() && state.up()) {
+            // Opening the capture takes a while (the first one loads libpcap): open it before reading the
+            // clock, so that the first LACPDU's send time, which the transmit limit counts from, is the time
+            // it really went out.
+            openChannel(config.name(), state.index());
+        }
+        onLink(state, System.nanoTime());
     }
 
     /** Removes a port while running: it detaches, its interface is closed and no longer watched. */
@@ -191,11 +196,13 @@ public final class LacpRuntime implements AutoCloseable {
                 } else {
                     task = tasks.poll();
                 }
-                now = System.nanoTime();
                 while (task != null) {
-                    task.run(now);
+                    // a fresh time for each task: one that sends must not count its send from before the
+                    // tasks ahead of it ran (the transmit limit would then let a fourth LACPDU out too soon)
+                    task.run(System.nanoTime());
                     task = tasks.poll();
                 }
+                now = System.nanoTime();
                 system.advance(now);
                 if (shuttingDown && (system.farewellSent() || now - shutdownStarted >= FAREWELL_WAIT)) {
                     running = false;
@@ -246,6 +253,9 @@ public final class LacpRuntime implements AutoCloseable {
                 }
             })));
         } catch (IOException e) {
+            // e.g. a re-created interface reported before it is up ("That device is not up"): forget the
+            // attempt, so that the next report of this link (it coming up) opens it again
+            openIndex.remove(name);
             warnings.accept(e.getMessage());
         }
     }
