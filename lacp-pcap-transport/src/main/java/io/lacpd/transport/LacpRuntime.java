@@ -72,13 +72,18 @@ public final class LacpRuntime implements AutoCloseable {
      * missing now are taken up when the link monitor reports them.
      */
     public void start() {
-        long now = System.nanoTime();
         for (PortConfig p : portConfigs.values()) {
             LinkState state = monitor.read(p.name());
             MacAddress mac = state.exists() ? state.mac() : MacAddress.ZERO;
-            system.addPort(p, mac, now);
+            system.addPort(p, mac, System.nanoTime());
             portMacs.put(p.name(), mac);
-            onLink(state, now);
+            if (state.exists() && state.up()) {
+                // Opening the capture takes a while (the first one loads libpcap): open it before reading
+                // the clock, so that the first LACPDU's send time, which the transmit limit counts from,
+                // is the time it really went out.
+                openChannel(p.name(), state.index());
+            }
+            onLink(state, System.nanoTime());
         }
         thread.start();
         monitor.start(portConfigs.keySet(), state -> post(now2 -> onLink(state, now2)));
@@ -150,11 +155,13 @@ public final class LacpRuntime implements AutoCloseable {
                 } else {
                     task = tasks.poll();
                 }
-                now = System.nanoTime();
                 while (task != null) {
-                    task.run(now);
+                    // a fresh time for each task: one that sends must not count its send from before the
+                    // tasks ahead of it ran (the transmit limit would then let a fourth LACPDU out too soon)
+                    task.run(System.nanoTime());
                     task = tasks.poll();
                 }
+                now = System.nanoTime();
                 system.advance(now);
                 if (shuttingDown && (system.farewellSent() || now - shutdownStarted >= FAREWELL_WAIT)) {
                     running = false;
@@ -201,6 +208,9 @@ public final class LacpRuntime implements AutoCloseable {
             openIndex.put(name, index);
             channels.put(name, opener.open(name, bytes -> post(now -> system.receive(name, Unpooled.wrappedBuffer(bytes), now))));
         } catch (IOException e) {
+            // e.g. a re-created interface reported before it is up ("That device is not up"): forget the
+            // attempt, so that the next report of this link (it coming up) opens it again
+            openIndex.remove(name);
             warnings.accept(e.getMessage());
         }
     }
