@@ -22,7 +22,8 @@ final class AggregationPort {
     final LacpSystem system;
     final PortVariables vars = new PortVariables();
     final PortStatistics counters = new PortStatistics();
-    final Aggregator ownAggregator;
+    /** The aggregator that came with this port (it may change hands when another port is removed). */
+    Aggregator ownAggregator;
 
     final ReceiveMachine receive;
     final PeriodicTxMachine periodic;
@@ -36,6 +37,8 @@ final class AggregationPort {
     int speedMbps;
     Duplex duplex = Duplex.UNKNOWN;
     boolean loopbackReported;
+    /** Ours: the port is being removed or its system is shutting down, so it selects nothing any more. */
+    boolean leaving;
 
     // Scheduling state, owned by LacpSystem and DeadlineQueue
     long deadline;

@@ -44,7 +44,6 @@ public final class LacpSystem {
     private final ByteBuf txBuffer = Unpooled.buffer(SlowProtocolCodec.FRAME_LENGTH);
     private int nextAggregatorId = 1;
     private int disabledPorts;
-    private boolean shuttingDown;
 
     public LacpSystem(SystemConfig config, FrameTransmitter transmitter, LacpListener listener) {
         this.config = config;
@@ -79,24 +78,23 @@ public final class LacpSystem {
         settle(now);
     }
 
-    /** Removes a port: it detaches, and any LAG that used its aggregator moves to another. */
+    /**
+     * Removes a port: it detaches, telling its partner as {@link #shutdown} does (unless the transmit limit
+     * holds the LACPDU back). The other ports are not disturbed, even when their LAG uses the aggregator
+     * that came with this port: a free aggregator goes instead.
+     */
     public void removePort(String name, long now) {
         AggregationPort p = port(name);
-        selection.withdraw(p.ownAggregator);
-        if (p.vars.portEnabled) {
-            p.vars.portEnabled = false;
-            disabledPorts++;
-        }
+        p.leaving = true;
         p.vars.selected = Selected.UNSELECTED;
-        run(p, now, null); // detaches, and the Selection Logic releases the aggregator
-        for (AggregationPort mate : List.copyOf(p.ownAggregator.selectedPorts)) {
-            mate.vars.selected = Selected.UNSELECTED;
-            enqueue(mate);
-        }
+        run(p, now, null); // detaches (NTT: the farewell), and the Selection Logic releases the aggregator
+        setPortEnabled(p, false);
+        run(p, now, null);
         settle(now);
         ports.remove(name);
         schedule.remove(p);
         disabledPorts--;
+        selection.withdrawFreeAggregator(p.ownAggregator, ports.values());
     }
 
     /**
@@ -251,8 +249,8 @@ public final class LacpSystem {
      * {@link #farewellSent()}: at most one Fast_Periodic_Time.
      */
     public void shutdown(long now) {
-        shuttingDown = true;
         for (AggregationPort p : ports.values()) {
+            p.leaving = true;
             p.vars.selected = Selected.UNSELECTED;
             enqueue(p);
         }
@@ -269,8 +267,9 @@ public final class LacpSystem {
         return true;
     }
 
-    boolean shuttingDown() {
-        return shuttingDown;
+    /** True when a port of that name exists. */
+    public boolean hasPort(String name) {
+        return ports.containsKey(name);
     }
 
     /** The ports' names, in the order they were added. */

@@ -13,7 +13,7 @@ import java.util.List;
  *   <li>a port whose partner is this very system (a loopback) selects nothing (6.4.14.1 g forbids
  *       aggregating looped ports together; we also keep them from carrying traffic alone, where they would
  *       loop the team's frames back into the host);</li>
- *   <li>nothing is selected once the system is shutting down ({@link LacpSystem#shutdown});</li>
+ *   <li>a port that is leaving (being removed, or the system shutting down) selects nothing;</li>
  *   <li>a port whose link has never come up does not take an aggregator (ours: it would only clutter the
  *       status; the standard leaves it open).</li>
  * </ul>
@@ -28,9 +28,23 @@ final class SelectionLogic {
         aggregators.add(a);
     }
 
-    /** Withdraws an aggregator (its port is being removed): nobody selects it from now on. */
-    void withdraw(Aggregator a) {
-        aggregators.remove(a);
+    /**
+     * Keeps one aggregator per port when a port has gone: withdraws its own aggregator if free, else another
+     * free one (there is always one: the remaining ports hold at most one each), whose port then takes over
+     * the departed port's aggregator as its own.
+     */
+    void withdrawFreeAggregator(Aggregator departedOwn, Iterable<AggregationPort> remaining) {
+        Aggregator withdrawn = departedOwn;
+        if (!departedOwn.free()) {
+            withdrawn = aggregators.stream().filter(Aggregator::free).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no free aggregator: one per port must exist"));
+            for (AggregationPort q : remaining) {
+                if (q.ownAggregator == withdrawn) {
+                    q.ownAggregator = departedOwn;
+                }
+            }
+        }
+        aggregators.remove(withdrawn);
     }
 
     List<Aggregator> aggregators() {
@@ -48,7 +62,7 @@ final class SelectionLogic {
             release(p); // one aggregator at a time (6.4.14.1 a): leave the old one before choosing
             changed = true;
         }
-        if (!v.portEnabled || p.loopback() || p.system.shuttingDown()) {
+        if (!v.portEnabled || p.loopback() || p.leaving) {
             return changed;
         }
         Aggregator chosen = choose(p);
@@ -79,7 +93,7 @@ final class SelectionLogic {
                 }
             }
         }
-        if (p.ownAggregator.free() && aggregators.contains(p.ownAggregator)) {
+        if (p.ownAggregator.free()) {
             return p.ownAggregator;
         }
         for (Aggregator a : aggregators) {

@@ -115,20 +115,38 @@ class SelectionTest {
     }
 
     @Test
-    void removingAPortWhoseAggregatorCarriesTheLagMovesTheLagElsewhere() {
+    void removingThePortWhoseAggregatorCarriesTheLagDisturbsNoOtherLink() {
         Lab lab = Lab.twoSystems(3);
         lab.run(5);
         LacpSystem a = lab.net.system("A");
-        int agg = a.snapshot().port("p2").aggregatorId();
-        assertEquals(1, agg, "the LAG uses p1's aggregator");
+        assertEquals(1, a.snapshot().port("p2").aggregatorId(), "the LAG uses p1's aggregator");
+        long removed = lab.net.now();
         lab.net.disconnect(lab.net.wireAt("A", "p1"));
         a.removePort("p1", lab.net.now());
         lab.run(3);
         SystemSnapshot s = a.snapshot();
         assertEquals(1, s.aggregators().size(), lab.dump());
-        assertNotEquals(1, s.aggregators().get(0).id());
+        assertEquals(1, s.aggregators().get(0).id(), "the aggregator outlives the port it came with");
         assertEquals(List.of("p2", "p3"), s.aggregators().get(0).distributingPorts());
+        assertEquals(-1, lab.firstTime("A", e -> e instanceof LacpEvent.DistributingChanged d && !d.distributing()
+                && !d.port().equals("p1"), removed), lab.dump());
         assertEquals(List.of("p2", "p3"), a.portNames());
+        // One aggregator per port still: with p2 and p3 both reselecting, each finds one.
+        lab.net.system("B").reconfigurePort(PortConfig.of("p2", 2).withKey(5), lab.net.now());
+        lab.net.system("B").reconfigurePort(PortConfig.of("p3", 3).withKey(6), lab.net.now());
+        lab.run(3);
+        assertEquals(2, a.snapshot().aggregators().size(), lab.dump());
+    }
+
+    @Test
+    void aRemovedPortTellsItsPartner() {
+        Lab lab = Lab.twoSystems(2);
+        lab.run(5.5);
+        lab.net.system("A").removePort("p2", lab.net.now());
+        lab.run(0);
+        assertFalse(lab.distributing("B", "p2"), lab.dump());
+        assertEquals("partner not in sync", lab.port("B", "p2").failureReason());
+        assertTrue(lab.distributing("B", "p1"));
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -72,13 +73,8 @@ public final class LacpRuntime implements AutoCloseable {
      * missing now are taken up when the link monitor reports them.
      */
     public void start() {
-        long now = System.nanoTime();
         for (PortConfig p : portConfigs.values()) {
-            LinkState state = monitor.read(p.name());
-            MacAddress mac = state.exists() ? state.mac() : MacAddress.ZERO;
-            system.addPort(p, mac, now);
-            portMacs.put(p.name(), mac);
-            onLink(state, now);
+            attach(p);
         }
         thread.start();
         monitor.start(portConfigs.keySet(), state -> post(now2 -> onLink(state, now2)));
@@ -102,8 +98,58 @@ public final class LacpRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a port while running: its interface is opened and watched like those given at the start, and no
+     * other port is disturbed.
+     */
+    public void addPort(PortConfig config) {
+        post(now -> {
+            if (portConfigs.putIfAbsent(config.name(), config) != null) {
+                warnings.accept("port " + config.name() + " is already in use");
+                return;
+            }
+            monitor.watch(portConfigs.keySet());
+            try {
+                attach(config);
+            } catch (IllegalArgumentException e) { // e.g. a port number another port has
+                portConfigs.remove(config.name());
+                monitor.watch(portConfigs.keySet());
+                warnings.accept("cannot add " + config.name() + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /** Adds the port to the system with its interface's MAC, and takes in the interface's state. */
+    private void attach(PortConfig config) {
+        LinkState state = monitor.read(config.name());
+        MacAddress mac = state.exists() ? state.mac() : MacAddress.ZERO;
+        system.addPort(config, mac, System.nanoTime());
+        portMacs.put(config.name(), mac);
+        if (state.exists() && state.up()) {
+            // Opening the capture takes a while (the first one loads libpcap): open it before reading the
+            // clock, so that the first LACPDU's send time, which the transmit limit counts from, is the time
+            // it really went out.
+            openChannel(config.name(), state.index());
+        }
+        onLink(state, System.nanoTime());
+    }
+
+    /** Removes a port while running: it detaches, its interface is closed and no longer watched. */
+    public void removePort(String name) {
+        post(now -> {
+            if (portConfigs.remove(name) == null) {
+                return;
+            }
+            monitor.watch(portConfigs.keySet());
+            system.removePort(name, now); // the farewell LACPDU leaves through the still open channel
+            closeChannel(name);
+            portMacs.remove(name);
+            links.remove(name);
+        });
+    }
+
     /** Runs {@code change} on the loop thread with the current time, e.g. a reconfiguration. */
-    public void execute(java.util.function.BiConsumer<LacpSystem, Long> change) {
+    public void execute(BiConsumer<LacpSystem, Long> change) {
         post(now -> change.accept(system, now));
     }
 
@@ -150,11 +196,13 @@ public final class LacpRuntime implements AutoCloseable {
                 } else {
                     task = tasks.poll();
                 }
-                now = System.nanoTime();
                 while (task != null) {
-                    task.run(now);
+                    // a fresh time for each task: one that sends must not count its send from before the
+                    // tasks ahead of it ran (the transmit limit would then let a fourth LACPDU out too soon)
+                    task.run(System.nanoTime());
                     task = tasks.poll();
                 }
+                now = System.nanoTime();
                 system.advance(now);
                 if (shuttingDown && (system.farewellSent() || now - shutdownStarted >= FAREWELL_WAIT)) {
                     running = false;
@@ -170,7 +218,7 @@ public final class LacpRuntime implements AutoCloseable {
     /** Follows the kernel: opens the interface when it appears, reports carrier, closes it when it goes. */
     private void onLink(LinkState state, long now) {
         String name = state.name();
-        if (state.equals(links.put(name, state)) || shuttingDown) {
+        if (!portConfigs.containsKey(name) || state.equals(links.put(name, state)) || shuttingDown) {
             return;
         }
         if (!state.exists()) {
@@ -199,8 +247,15 @@ public final class LacpRuntime implements AutoCloseable {
     private void openChannel(String name, int index) {
         try {
             openIndex.put(name, index);
-            channels.put(name, opener.open(name, bytes -> post(now -> system.receive(name, Unpooled.wrappedBuffer(bytes), now))));
+            channels.put(name, opener.open(name, bytes -> post(now -> {
+                if (system.hasPort(name)) { // a frame captured just before its port was removed is dropped
+                    system.receive(name, Unpooled.wrappedBuffer(bytes), now);
+                }
+            })));
         } catch (IOException e) {
+            // e.g. a re-created interface reported before it is up ("That device is not up"): forget the
+            // attempt, so that the next report of this link (it coming up) opens it again
+            openIndex.remove(name);
             warnings.accept(e.getMessage());
         }
     }

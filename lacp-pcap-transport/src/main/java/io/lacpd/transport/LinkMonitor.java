@@ -27,6 +27,14 @@ public interface LinkMonitor extends AutoCloseable {
     void start(java.util.Set<String> names, Consumer<LinkState> listener);
 
     /**
+     * Replaces the set of watched names, e.g. when ports are added or removed at run time. A newly watched
+     * name is reported from its next change on; read it once after this call to know its state now.
+     *
+     * @throws IllegalStateException when not started
+     */
+    void watch(java.util.Set<String> names);
+
+    /**
      * Stops watching and releases the kernel socket; no calls to the listener after it returns (it waits
      * for one in progress, unless called by the listener itself).
      */

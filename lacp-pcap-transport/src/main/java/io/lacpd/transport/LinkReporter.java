@@ -8,11 +8,12 @@ import java.util.function.Consumer;
 
 /**
  * Passes a monitor's observations to its listener: only of watched names, only when they differ from what
- * was last reported, and never after {@link #close}. Used from the monitor's thread only, but for close.
+ * was last reported, and never after {@link #close}. Used from the monitor's thread only, but for close and
+ * the change of names.
  */
 final class LinkReporter {
 
-    private final Set<String> names;
+    private volatile Set<String> names;
     private final Consumer<LinkState> listener;
     private final Map<String, LinkState> reported = new HashMap<>();
     private volatile boolean closed;
@@ -24,6 +25,11 @@ final class LinkReporter {
 
     Set<String> names() {
         return names;
+    }
+
+    /** Watches these names from now on. */
+    void names(Set<String> newNames) {
+        names = Set.copyOf(newNames);
     }
 
     /** What was last reported of a watched name, or null before its first report. */

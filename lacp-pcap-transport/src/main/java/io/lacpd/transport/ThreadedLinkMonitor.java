@@ -40,6 +40,14 @@ abstract class ThreadedLinkMonitor implements LinkMonitor {
         thread.start();
     }
 
+    @Override
+    public synchronized void watch(Set<String> names) {
+        if (reporter == null) {
+            throw new IllegalStateException("link monitor not started");
+        }
+        reporter.names(names);
+    }
+
     /**
      * Reports the state of every watched name (so that nothing between a read() and start() is missed), then
      * every change until {@link #closing()}, which it must notice within a fraction of a second or when

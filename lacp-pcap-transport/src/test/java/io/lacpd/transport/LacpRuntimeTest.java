@@ -111,6 +111,10 @@ class LacpRuntimeTest {
         throw new AssertionError("no '" + text + "' within 5 s; saw " + seen);
     }
 
+    private static boolean allDistributing(SystemSnapshot s) {
+        return s.ports().stream().allMatch(PortSnapshot::distributing);
+    }
+
     private static void awaitState(LacpRuntime r, Predicate<SystemSnapshot> condition) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         SystemSnapshot s;
@@ -131,8 +135,8 @@ class LacpRuntimeTest {
         long start = System.nanoTime();
         a.start();
         b.start();
-        awaitEvent(eventsA, "a2: distributing");
-        awaitEvent(eventsB, "b2: distributing");
+        awaitState(a, LacpRuntimeTest::allDistributing);
+        awaitState(b, LacpRuntimeTest::allDistributing);
         long took = System.nanoTime() - start;
         // Aggregate_Wait_Time is 2 s; nothing else should take visible time.
         assertTrue(took < TimeUnit.MILLISECONDS.toNanos(2800), "took " + took / 1e6 + " ms");
@@ -180,7 +184,7 @@ class LacpRuntimeTest {
         LacpRuntime b = runtime("b", monitorB, eventsB);
         a.start();
         b.start();
-        awaitEvent(eventsB, "b2: distributing");
+        awaitState(b, LacpRuntimeTest::allDistributing);
         eventsB.clear();
         long closing = System.nanoTime();
         a.close();
@@ -207,6 +211,30 @@ class LacpRuntimeTest {
         awaitEvent(eventsB, "b1: distributing");
     }
 
+    @Test
+    void portsAddedAndRemovedWhileRunningLeaveTheOthersAlone() throws Exception {
+        LacpRuntime a = new LacpRuntime(SystemConfig.of(new MacAddress(0x02_0000_0000_0aL)),
+                List.of(PortConfig.of("a1", 1)), opener, monitorA, e -> eventsA.add(e.describe()), w -> eventsA.add(w));
+        LacpRuntime b = runtime("b", monitorB, eventsB);
+        runtimes.add(a);
+        monitorA.set(link("a1", 11, true, 0x02_0000_0000_a1L));
+        monitorA.set(link("a2", 12, true, 0x02_0000_0000_a2L));
+        a.start();
+        b.start();
+        awaitEvent(eventsA, "a1: distributing");
+        eventsA.clear();
+        a.addPort(PortConfig.of("a2", 2));
+        awaitEvent(eventsA, "a2: distributing");
+        a.removePort("a1");
+        awaitState(b, s -> !s.port("b1").distributing() && s.port("b2").distributing());
+        assertFalse(eventsA.contains("a2: not distributing"), "the other port was not disturbed: " + eventsA);
+        Boolean stillThere = a.call(sys -> sys.hasPort("a1"), 1000);
+        assertFalse(stillThere);
+        monitorA.set(link("a1", 11, false, 0x02_0000_0000_a1L)); // no longer watched: nothing happens
+        Boolean a2 = a.call(sys -> sys.snapshot().port("a2").distributing(), 1000);
+        assertTrue(a2);
+    }
+
     /** A link monitor whose kernel is the test. */
     private static final class ScriptedMonitor implements LinkMonitor {
         private final Map<String, LinkState> states = new ConcurrentHashMap<>();
@@ -230,6 +258,11 @@ class LacpRuntimeTest {
         public void start(Set<String> names, Consumer<LinkState> l) {
             watched = Set.copyOf(names);
             listener = l;
+        }
+
+        @Override
+        public void watch(Set<String> names) {
+            watched = Set.copyOf(names);
         }
 
         @Override

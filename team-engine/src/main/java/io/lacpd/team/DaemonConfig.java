@@ -167,9 +167,14 @@ public record DaemonConfig(String team, List<String> ports, String mode, LacpTim
 
     /** The LACP settings of each member port, numbered 1, 2, ... in the order given. */
     public List<PortConfig> portConfigs() {
+        return portConfigs(new PortNumbers().renumber(ports));
+    }
+
+    /** The LACP settings of each member port, with these port numbers. */
+    public List<PortConfig> portConfigs(Map<String, Integer> numbers) {
         List<PortConfig> configs = new ArrayList<>();
-        for (int i = 0; i < ports.size(); i++) {
-            configs.add(new PortConfig(ports.get(i), i + 1, portPriority, key, activity, timeout, true));
+        for (String p : ports) {
+            configs.add(new PortConfig(p, numbers.get(p), portPriority, key, activity, timeout, true));
         }
         return configs;
     }

@@ -13,6 +13,7 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 
@@ -26,6 +27,8 @@ public final class Lacpd {
     private final List<String> args;
     private final Log log;
     private DaemonConfig config;
+    private final PortNumbers portNumbers = new PortNumbers();
+    private LinkMonitor monitor;
     private LacpRuntime runtime;
     private ControlServer control;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -63,22 +66,15 @@ public final class Lacpd {
     }
 
     private void start() throws ConfigException, IOException {
-        LinkMonitor monitor = LinkMonitors.open();
+        monitor = LinkMonitors.open();
         try {
-            for (String port : config.ports()) {
-                LinkState s = monitor.read(port);
-                if (!s.exists()) {
-                    throw new ConfigException("no interface '" + port + "'");
-                }
-                if (!s.ethernet()) {
-                    throw new ConfigException("interface '" + port + "' is not Ethernet");
-                }
-            }
+            checkInterfaces(config.ports());
         } catch (ConfigException e) {
             monitor.close();
             throw e;
         }
-        runtime = new LacpRuntime(config.systemConfig(), config.portConfigs(), PcapFrameChannel.opener(), monitor,
+        runtime = new LacpRuntime(config.systemConfig(), config.portConfigs(portNumbers.renumber(config.ports())),
+                PcapFrameChannel.opener(), monitor,
                 event -> log.line(event.describe()), log::line);
         control = new ControlServer(config.controlSocket(), this::answer);
         control.start();
@@ -87,6 +83,19 @@ public final class Lacpd {
         Signal.handle(new Signal("HUP"), signal -> reload());
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
                 + config.systemPriority() + "," + config.systemMac() + ", control socket " + config.controlSocket());
+    }
+
+    /** Every member must exist and be Ethernet: one line naming the first that is not. */
+    private void checkInterfaces(List<String> ports) throws ConfigException {
+        for (String port : ports) {
+            LinkState s = monitor.read(port);
+            if (!s.exists()) {
+                throw new ConfigException("no interface '" + port + "'");
+            }
+            if (!s.ethernet()) {
+                throw new ConfigException("interface '" + port + "' is not Ethernet");
+            }
+        }
     }
 
     private void awaitStop() {
@@ -112,30 +121,39 @@ public final class Lacpd {
         stopped.countDown();
     }
 
-    /** SIGHUP: read the config again; ports whose settings did not change keep their state. */
+    /**
+     * SIGHUP: read the config again. Ports whose settings did not change keep their state; ports added or
+     * removed join or leave without disturbing the others, and keep their port numbers.
+     */
     private void reload() {
         DaemonConfig next;
         try {
             next = DaemonConfig.fromArgs(args);
+            checkInterfaces(next.ports());
         } catch (ConfigException e) {
             log.line("reload failed, keeping the running config: " + e.getMessage());
             return;
         }
-        if (!next.team().equals(config.team()) || !next.ports().equals(config.ports())
-                || !next.controlSocket().equals(config.controlSocket())) {
-            log.line("reload: a new team name, port list or control socket applies at the next start only");
+        if (!next.team().equals(config.team()) || !next.controlSocket().equals(config.controlSocket())) {
+            log.line("reload: a new team name or control socket applies at the next start only");
         }
-        DaemonConfig applied = new DaemonConfig(config.team(), config.ports(), config.mode(), next.timeout(),
+        Map<String, Integer> numbers = portNumbers.renumber(next.ports());
+        DaemonConfig applied = new DaemonConfig(config.team(), next.ports(), config.mode(), next.timeout(),
                 next.activity(), next.systemPriority(), next.systemMac(), next.key(), next.portPriority(),
                 next.muxControl(), next.loadBalancing(), next.dataPlane(), config.controlSocket(), next.configFile());
-        runtime.execute((system, now) -> {
-            system.reconfigure(applied.systemConfig(), now);
-            for (PortConfig p : applied.portConfigs()) {
-                system.reconfigurePort(p, now);
+        List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();
+        removed.forEach(runtime::removePort);
+        runtime.execute((system, now) -> system.reconfigure(applied.systemConfig(), now));
+        for (PortConfig p : applied.portConfigs(numbers)) {
+            if (config.ports().contains(p.name())) {
+                runtime.execute((system, now) -> system.reconfigurePort(p, now));
+            } else {
+                runtime.addPort(p);
             }
-        });
+        }
         config = applied;
-        log.line("reloaded " + (next.configFile() == null ? "flags" : next.configFile()));
+        log.line("reloaded " + (next.configFile() == null ? "flags" : next.configFile())
+                + (removed.isEmpty() ? "" : "; removed " + String.join(",", removed)));
     }
 
     private String answer(String request) {

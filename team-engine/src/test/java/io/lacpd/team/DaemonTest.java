@@ -147,6 +147,29 @@ class DaemonTest {
     }
 
     @Test
+    void sighupAddsAndRemovesPortsWithoutDisturbingTheOthers() throws Exception {
+        lab = new NetnsLab(2);
+        Path conf = lab.dir.resolve("a.conf");
+        Files.writeString(conf, "ports = eth1\n");
+        Process a = lab.startDaemon("A", "--config", conf.toString());
+        lab.startDaemon("B", "--ports", "eth1,eth2");
+        lab.await("A", allDistributing(1), 15_000);
+        Files.writeString(conf, "ports = eth1, eth2\n");
+        NetnsLab.sh("kill", "-HUP", Long.toString(a.pid()));
+        lab.await("A", allDistributing(2), 10_000);
+        lab.await("B", allDistributing(2), 5_000);
+        assertEquals(2, lab.port("A", "eth2").get("actor").get("port").asInt());
+        Files.writeString(conf, "ports = eth2\n");
+        NetnsLab.sh("kill", "-HUP", Long.toString(a.pid()));
+        lab.await("B", portDistributing("eth1", false), 3_000);
+        assertEquals(1, lab.status("A").get("ports").size());
+        assertEquals(2, lab.port("A", "eth2").get("actor").get("port").asInt(), "eth2 keeps its port number");
+        assertTrue(NetnsLab.distributing(lab.port("B", "eth2")));
+        String log = lab.readLog("A");
+        assertFalse(log.contains("eth2: not distributing"), "eth2 was never disturbed: " + log);
+    }
+
+    @Test
     void theControlSocketIsForRootOnly() throws Exception {
         converge();
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(

@@ -176,13 +176,15 @@ public final class VirtualNetwork {
             (d.fromA ? w.aToB : w.bToA).dropped++;
             return; // the wire went down or away while the frame was on it
         }
+        LacpSystem to = system(d.fromA ? w.systemB : w.systemA);
+        String port = d.fromA ? w.portB : w.portA;
+        if (!to.hasPort(port)) {
+            (d.fromA ? w.aToB : w.bToA).dropped++;
+            return; // the port was removed while its cable stayed plugged in
+        }
         (d.fromA ? w.aToB : w.bToA).delivered++;
         rxBuffer.clear().writeBytes(d.bytes);
-        if (d.fromA) {
-            system(w.systemB).receive(w.portB, rxBuffer, now);
-        } else {
-            system(w.systemA).receive(w.portA, rxBuffer, now);
-        }
+        to.receive(port, rxBuffer, now);
     }
 
     /** Hands a raw frame to a port as if it came off its wire: for hostile or hand-made frames. */
