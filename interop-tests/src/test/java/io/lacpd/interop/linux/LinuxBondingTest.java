@@ -370,6 +370,19 @@ class LinuxBondingTest {
         assertTrue(linuxTimeout > TimeUnit.MILLISECONDS.toNanos(1_000), "Linux timed the link out, nothing told it");
         lab.inNs("A", "ip", "link", "set", "eth2", "up");
         awaitConverged(15_000);
+
+        // Linux takes the slave down itself (ip link in the guest): our carrier stays, so we time it out
+        long down = System.nanoTime();
+        linux.guestLink("eth1", false);
+        linux.await(s -> !s.carrying("eth1"), 3_000);
+        lab.await("A", NetnsLab.portDistributing("eth2", false), 6_000);
+        long oursTimeout = System.nanoTime() - down;
+        System.out.printf("interop-linux: Linux's slave down in the guest: we stopped distributing after %.2f s%n",
+                oursTimeout / 1e9);
+        assertTrue(oursTimeout > TimeUnit.MILLISECONDS.toNanos(1_000), "we timed the link out, nothing told us");
+        assertTrue(linux.status().carrying("eth0") && distributing(port(lab.status("A"), "eth1")));
+        linux.guestLink("eth1", true);
+        awaitConverged(15_000);
     }
 
     @Test
