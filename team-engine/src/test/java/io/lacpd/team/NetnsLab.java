@@ -66,9 +66,27 @@ public final class NetnsLab implements AutoCloseable {
 
     /** Starts lacpd in that side's namespace with these extra flags; its stderr goes to {@link #log}. */
     public Process startDaemon(String side, String... flags) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(side), javaBin(), "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Lacpd.class.getName(), "run",
-                "--team", "t" + side, "--control-socket", socket(side).toString()));
+        return start(side, List.of(javaBin(), "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                Lacpd.class.getName(), "run"), flags);
+    }
+
+    /**
+     * Starts lacpd through the project's own launcher, {@code ./lacpd run}, as users do (it builds what is
+     * missing and uses the startup archive); the process is the daemon's, as the launcher execs java.
+     */
+    public Process startLauncher(String side, String... flags) throws IOException {
+        return start(side, List.of(projectRoot().resolve("lacpd").toString(), "run"), flags);
+    }
+
+    /** The project's root: tests run in their module's directory. */
+    public static Path projectRoot() {
+        return Path.of("").toAbsolutePath().getParent();
+    }
+
+    private Process start(String side, List<String> command, String... flags) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(side)));
+        cmd.addAll(command);
+        cmd.addAll(List.of("--team", "t" + side, "--control-socket", socket(side).toString()));
         cmd.addAll(List.of(flags));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(side).toFile())).start();
