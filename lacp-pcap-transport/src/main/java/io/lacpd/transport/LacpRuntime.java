@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,7 +43,7 @@ public final class LacpRuntime implements AutoCloseable {
     private final Map<String, PortConfig> portConfigs = new LinkedHashMap<>();
     private final FrameChannel.Opener opener;
     private final LinkMonitor monitor;
-    private final Consumer<String> warnings;
+    private final Consumer<String> notices;
     private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final Map<String, FrameChannel> channels = new HashMap<>();
     private final Map<String, LinkState> links = new HashMap<>();
@@ -50,18 +51,27 @@ public final class LacpRuntime implements AutoCloseable {
     private final Map<String, Integer> openIndex = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean partnersTold;
     private long shutdownStarted;
     private boolean shuttingDown;
 
     /**
-     * @param warnings where one-line warnings go (an interface that cannot be opened, ...)
+     * A runtime for these ports; nothing runs before {@link #start}.
+     *
+     * @param config   the LACP system's settings
+     * @param ports    the member ports; their interfaces need not exist yet
+     * @param opener   opens a port's interface for capture and send
+     * @param monitor  reports the interfaces' state; the runtime starts and closes it
+     * @param listener the protocol's events, called on the loop thread
+     * @param notices  one-line notices that are not protocol events: link changes, an interface that cannot
+     *                 be opened, a port that cannot be added
      */
     public LacpRuntime(SystemConfig config, List<PortConfig> ports, FrameChannel.Opener opener, LinkMonitor monitor,
-                       LacpListener listener, Consumer<String> warnings) {
+                       LacpListener listener, Consumer<String> notices) {
         this.system = new LacpSystem(config, this::transmit, listener);
         this.opener = opener;
         this.monitor = monitor;
-        this.warnings = warnings;
+        this.notices = notices;
         for (PortConfig p : ports) {
             portConfigs.put(p.name(), p);
         }
@@ -99,22 +109,25 @@ public final class LacpRuntime implements AutoCloseable {
     }
 
     /**
-     * Adds a port while running: its interface is opened and watched like those given at the start, and no
-     * other port is disturbed.
+     * Adds a port while running, or gives a port already there new settings: a new port's interface is
+     * opened and watched like those given at the start; a port whose settings did not change keeps its
+     * state; no other port is disturbed.
      */
-    public void addPort(PortConfig config) {
+    public void putPort(PortConfig config) {
         post(now -> {
-            if (portConfigs.putIfAbsent(config.name(), config) != null) {
-                warnings.accept("port " + config.name() + " is already in use");
+            if (system.hasPort(config.name())) {
+                portConfigs.put(config.name(), config);
+                system.reconfigurePort(config, now);
                 return;
             }
+            portConfigs.put(config.name(), config);
             monitor.watch(portConfigs.keySet());
             try {
                 attach(config);
             } catch (IllegalArgumentException e) { // e.g. a port number another port has
                 portConfigs.remove(config.name());
                 monitor.watch(portConfigs.keySet());
-                warnings.accept("cannot add " + config.name() + ": " + e.getMessage());
+                notices.accept("cannot add " + config.name() + ": " + e.getMessage());
             }
         });
     }
@@ -179,6 +192,11 @@ public final class LacpRuntime implements AutoCloseable {
         }
     }
 
+    /** After {@link #close}: true when every port's farewell LACPDU went out before the loop ended. */
+    public boolean partnersTold() {
+        return partnersTold;
+    }
+
     private void post(Task task) {
         tasks.add(task);
     }
@@ -204,7 +222,10 @@ public final class LacpRuntime implements AutoCloseable {
                 }
                 now = System.nanoTime();
                 system.advance(now);
-                if (shuttingDown && (system.farewellSent() || now - shutdownStarted >= FAREWELL_WAIT)) {
+                if (shuttingDown && system.farewellSent()) {
+                    partnersTold = true;
+                    running = false;
+                } else if (shuttingDown && now - shutdownStarted >= FAREWELL_WAIT) {
                     running = false;
                 }
             }
@@ -218,16 +239,26 @@ public final class LacpRuntime implements AutoCloseable {
     /** Follows the kernel: opens the interface when it appears, reports carrier, closes it when it goes. */
     private void onLink(LinkState state, long now) {
         String name = state.name();
-        if (!portConfigs.containsKey(name) || state.equals(links.put(name, state)) || shuttingDown) {
+        if (!portConfigs.containsKey(name) || shuttingDown) {
+            return;
+        }
+        LinkState before = links.put(name, state);
+        if (state.equals(before)) {
             return;
         }
         if (!state.exists()) {
+            if (before == null || before.exists()) {
+                notices.accept(name + ": interface gone");
+            }
             closeChannel(name);
             system.linkDown(name, now);
             return;
         }
         if (!state.mac().equals(portMacs.get(name))) {
             // Frames go out with the port's own MAC: a port whose MAC changed is added afresh.
+            if (portMacs.get(name) != null && !MacAddress.ZERO.equals(portMacs.get(name))) {
+                notices.accept(name + ": MAC address now " + state.mac() + ", the port starts afresh");
+            }
             system.removePort(name, now);
             system.addPort(portConfigs.get(name), state.mac(), now);
             portMacs.put(name, state.mac());
@@ -237,9 +268,17 @@ public final class LacpRuntime implements AutoCloseable {
             closeChannel(name); // re-created: the old capture handle is dead
             openChannel(name, state.index());
         }
+        boolean wasUp = before != null && before.exists() && before.up();
         if (state.up()) {
+            if (!wasUp || before.speedMbps() != state.speedMbps() || before.duplex() != state.duplex()) {
+                notices.accept(name + ": link up, " + (state.speedMbps() > 0 ? state.speedMbps() + " Mb/s" : "speed unknown")
+                        + ", " + state.duplex().toString().toLowerCase(Locale.ROOT) + " duplex");
+            }
             system.linkUp(name, state.speedMbps(), state.duplex(), now);
         } else {
+            if (wasUp || before == null) {
+                notices.accept(name + ": link down");
+            }
             system.linkDown(name, now);
         }
     }
@@ -256,7 +295,7 @@ public final class LacpRuntime implements AutoCloseable {
             // e.g. a re-created interface reported before it is up ("That device is not up"): forget the
             // attempt, so that the next report of this link (it coming up) opens it again
             openIndex.remove(name);
-            warnings.accept(e.getMessage());
+            notices.accept(e.getMessage());
         }
     }
 

@@ -7,7 +7,7 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /**
- * The few libc socket calls the netlink monitor needs, bound by JNA direct mapping (no native code of
+ * The few libc socket calls the netlink monitor and the multicast membership need, bound by JNA direct mapping (no native code of
  * our own). Each call throws {@link LastErrorException} carrying errno when libc returns -1.
  */
 final class Libc {

@@ -1,8 +1,6 @@
 package io.lacpd.transport;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import io.lacpd.core.pdu.MacAddress;
 
 import java.io.IOException;
@@ -22,24 +20,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class MulticastMembership implements AutoCloseable {
 
     private static final int AF_PACKET = 17;
-    private static final int SOCK_RAW = 3;
     private static final int SOL_PACKET = 263;
     private static final int PACKET_ADD_MEMBERSHIP = 1;
     private static final int PACKET_MR_MULTICAST = 0;
     /** struct packet_mreq: int mr_ifindex, unsigned short mr_type, mr_alen, unsigned char mr_address[8]. */
     private static final int PACKET_MREQ_SIZE = 16;
     private static final int MAC_LENGTH = 6;
-
-    /** The C library calls used here; errno is reported through {@link LastErrorException}. */
-    private interface LibC extends Library {
-        LibC INSTANCE = Native.load("c", LibC.class);
-
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        int setsockopt(int fd, int level, int option, byte[] value, int length) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
 
     private final int fd;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,12 +42,12 @@ final class MulticastMembership implements AutoCloseable {
     static MulticastMembership join(String interfaceName, int ifindex, MacAddress group) throws IOException {
         int fd;
         try {
-            fd = LibC.INSTANCE.socket(AF_PACKET, SOCK_RAW, 0);
+            fd = Libc.socket(AF_PACKET, Libc.SOCK_RAW, 0);
         } catch (LastErrorException e) {
             throw new IOException("cannot open a packet socket for " + interfaceName + ": " + e.getMessage());
         }
         try {
-            LibC.INSTANCE.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, packetMreq(ifindex, group),
+            Libc.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, packetMreq(ifindex, group),
                     PACKET_MREQ_SIZE);
         } catch (LastErrorException e) {
             closeQuietly(fd);
@@ -82,7 +68,7 @@ final class MulticastMembership implements AutoCloseable {
 
     private static void closeQuietly(int fd) {
         try {
-            LibC.INSTANCE.close(fd);
+            Libc.close(fd);
         } catch (LastErrorException e) {
             // the descriptor is released even when close reports an error (close(2))
         }

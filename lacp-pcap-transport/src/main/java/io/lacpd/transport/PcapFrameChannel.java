@@ -12,9 +12,6 @@ import org.pcap4j.packet.namednumber.DataLinkType;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,9 +55,6 @@ public final class PcapFrameChannel implements FrameChannel {
     private static final int BUFFER_SIZE = 64 * 1024;
     /** A pause after a capture error, so that an error repeating at once cannot spin a core. */
     private static final long ERROR_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final int ARPHRD_ETHER = 1;
-    /** IFNAMSIZ less the terminating NUL. */
-    private static final int MAX_NAME_LENGTH = 15;
 
     private final String name;
     private final int ifindex;
@@ -103,12 +97,12 @@ public final class PcapFrameChannel implements FrameChannel {
     public static PcapFrameChannel open(String interfaceName, Consumer<byte[]> onFrame) throws IOException {
         Objects.requireNonNull(interfaceName, "interfaceName");
         Objects.requireNonNull(onFrame, "onFrame");
-        int type = readAttribute(interfaceName, "type");
-        if (type != ARPHRD_ETHER) {
+        int type = Sysfs.intAttribute(interfaceName, "type");
+        if (type != RtnetlinkParser.ARPHRD_ETHER) {
             throw new IOException(interfaceName + " is not an Ethernet interface (ARPHRD type " + type
                     + "): LACP runs on Ethernet only");
         }
-        int ifindex = readAttribute(interfaceName, "ifindex");
+        int ifindex = Sysfs.intAttribute(interfaceName, "ifindex");
         Libpcap.configure(); // before pcap4j loads its native bindings
         PcapHandle handle = openHandle(interfaceName);
         MulticastMembership membership;
@@ -148,22 +142,6 @@ public final class PcapFrameChannel implements FrameChannel {
             Throwable reason = e.getCause() != null ? e.getCause() : e;
             throw new IOException("cannot load libpcap (" + System.getProperty(Libpcap.LIBRARY_PROPERTY)
                     + ") to capture on " + interfaceName + ": " + reason);
-        }
-    }
-
-    /** Reads an integer attribute of an interface from sysfs. */
-    private static int readAttribute(String interfaceName, String attribute) throws IOException {
-        // a name that is no interface name could point elsewhere in sysfs
-        if (interfaceName.isEmpty() || interfaceName.length() > MAX_NAME_LENGTH || interfaceName.equals(".")
-                || interfaceName.equals("..") || interfaceName.contains("/")) {
-            throw new IOException("no such network interface: " + interfaceName);
-        }
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/sys/class/net", interfaceName, attribute)).trim());
-        } catch (NoSuchFileException e) {
-            throw new IOException("no such network interface: " + interfaceName);
-        } catch (NumberFormatException e) {
-            throw new IOException("cannot read the " + attribute + " of " + interfaceName + ": " + e.getMessage());
         }
     }
 
@@ -291,7 +269,7 @@ public final class PcapFrameChannel implements FrameChannel {
     /** True while an interface of our name exists with the index we opened: a new one is not ours. */
     private boolean interfaceStillThere() {
         try {
-            return readAttribute(name, "ifindex") == ifindex;
+            return Sysfs.intAttribute(name, "ifindex") == ifindex;
         } catch (IOException e) {
             return false;
         }

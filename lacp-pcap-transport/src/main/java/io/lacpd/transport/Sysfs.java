@@ -5,6 +5,7 @@ import io.lacpd.core.pdu.MacAddress;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -63,6 +64,21 @@ final class Sysfs {
             return Duplex.FULL;
         }
         return "half".equals(text) ? Duplex.HALF : Duplex.UNKNOWN;
+    }
+
+    /** An integer attribute of an interface, such as "ifindex" or "type". */
+    static int intAttribute(String name, String attribute) throws IOException {
+        Path dir = dir(name);
+        if (dir == null) {
+            throw new IOException("no such network interface: " + name);
+        }
+        try {
+            return Integer.parseInt(text(dir, attribute));
+        } catch (NoSuchFileException e) {
+            throw new IOException("no such network interface: " + name);
+        } catch (NumberFormatException e) {
+            throw new IOException("cannot read the " + attribute + " of " + name + ": " + e.getMessage());
+        }
     }
 
     /** The interface's directory, or null for a name no interface can have (and that could leave the tree). */

@@ -11,6 +11,10 @@ public final class SysfsLinkMonitor extends ThreadedLinkMonitor {
 
     private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** A monitor that polls nothing until {@link #start}. */
+    public SysfsLinkMonitor() {
+    }
+
     @Override
     void watch(LinkReporter reporter) {
         while (!closing()) {

@@ -86,7 +86,7 @@ class LacpRuntimeTest {
         monitor.set(link(side + "1", 11, true, side.equals("a") ? 0x02_0000_0000_a1L : 0x02_0000_0000_b1L));
         monitor.set(link(side + "2", 12, true, side.equals("a") ? 0x02_0000_0000_a2L : 0x02_0000_0000_b2L));
         LacpRuntime r = new LacpRuntime(SystemConfig.of(new MacAddress(side.equals("a") ? 0x02_0000_0000_0aL : 0x02_0000_0000_0bL)),
-                ports, opener, monitor, e -> events.add(e.describe()), w -> events.add("warning: " + w));
+                ports, opener, monitor, e -> events.add(e.describe()), n -> events.add("notice: " + n));
         runtimes.add(r);
         return r;
     }
@@ -188,6 +188,7 @@ class LacpRuntimeTest {
         eventsB.clear();
         long closing = System.nanoTime();
         a.close();
+        assertTrue(a.partnersTold());
         awaitEvent(eventsB, "b1: not distributing");
         assertTrue(System.nanoTime() - closing < TimeUnit.SECONDS.toNanos(1));
         SystemSnapshot sb = b.call(sys -> sys.snapshot(), 1000);
@@ -223,7 +224,7 @@ class LacpRuntimeTest {
         b.start();
         awaitEvent(eventsA, "a1: distributing");
         eventsA.clear();
-        a.addPort(PortConfig.of("a2", 2));
+        a.putPort(PortConfig.of("a2", 2));
         awaitEvent(eventsA, "a2: distributing");
         a.removePort("a1");
         awaitState(b, s -> !s.port("b1").distributing() && s.port("b2").distributing());
@@ -233,6 +234,43 @@ class LacpRuntimeTest {
         monitorA.set(link("a1", 11, false, 0x02_0000_0000_a1L)); // no longer watched: nothing happens
         Boolean a2 = a.call(sys -> sys.snapshot().port("a2").distributing(), 1000);
         assertTrue(a2);
+    }
+
+    @Test
+    void putPortGivesAPortNewSettingsInPlaceAndAddsOneWhoseFirstAddFailed() throws Exception {
+        LacpRuntime a = new LacpRuntime(SystemConfig.of(new MacAddress(0x02_0000_0000_0aL)),
+                List.of(PortConfig.of("a1", 1)), opener, monitorA, e -> eventsA.add(e.describe()), w -> eventsA.add(w));
+        LacpRuntime b = runtime("b", monitorB, eventsB);
+        runtimes.add(a);
+        monitorA.set(link("a1", 11, true, 0x02_0000_0000_a1L));
+        monitorA.set(link("a2", 12, true, 0x02_0000_0000_a2L));
+        a.start();
+        b.start();
+        awaitEvent(eventsA, "a1: distributing");
+        a.putPort(PortConfig.of("a2", 1)); // a1 has port number 1
+        awaitEvent(eventsA, "cannot add a2: port a2: port number 1 is already used by port a1");
+        a.putPort(PortConfig.of("a1", 1).withPortPriority(100));
+        a.putPort(PortConfig.of("a2", 2));
+        awaitEvent(eventsA, "a2: distributing");
+        awaitState(b, s -> s.port("b1").partner().portPriority() == 100);
+        assertFalse(eventsA.contains("a1: not distributing"), "new settings in place: " + eventsA);
+    }
+
+    @Test
+    void linkChangesAreNoticedInOneLineEach() throws Exception {
+        LacpRuntime a = runtime("a", monitorA, eventsA);
+        LacpRuntime b = runtime("b", monitorB, eventsB);
+        a.start();
+        b.start();
+        awaitEvent(eventsA, "notice: a2: link up, 10000 Mb/s, full duplex");
+        awaitState(b, LacpRuntimeTest::allDistributing);
+        monitorA.set(link("a2", 12, false, 0x02_0000_0000_a2L));
+        awaitEvent(eventsA, "notice: a2: link down");
+        monitorA.set(LinkState.absent("a2"));
+        awaitEvent(eventsA, "notice: a2: interface gone");
+        monitorA.set(link("a2", 13, true, 0x02_0000_0000_c2L));
+        awaitEvent(eventsA, "notice: a2: MAC address now 02:00:00:00:00:c2, the port starts afresh");
+        awaitEvent(eventsA, "notice: a2: link up, 10000 Mb/s, full duplex");
     }
 
     /** A link monitor whose kernel is the test. */

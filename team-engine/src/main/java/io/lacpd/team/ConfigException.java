@@ -5,6 +5,7 @@ public final class ConfigException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line naming the setting and what is wrong with it */
     public ConfigException(String message) {
         super(message);
     }

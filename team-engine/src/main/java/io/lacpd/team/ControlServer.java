@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Function;
 
@@ -24,7 +27,9 @@ final class ControlServer implements AutoCloseable {
 
     private final Path path;
     private final Function<String, String> handler;
+    private FileChannel lockFile;
     private ServerSocketChannel server;
+    private boolean published;
     private Thread thread;
 
     ControlServer(Path path, Function<String, String> handler) {
@@ -33,43 +38,46 @@ final class ControlServer implements AutoCloseable {
     }
 
     /**
-     * Binds the socket. It is created in a private directory and given mode 0600 before it is moved into
-     * place, so no one else can ever connect to it.
+     * Binds the socket. A lock on {@code PATH.lock}, held for the daemon's life, makes it this daemon's
+     * alone; the socket is created in a private directory and given mode 0600 before it is moved into place,
+     * so no one else can ever connect to it.
      *
      * @throws IOException with one line naming the socket, e.g. when another lacpd uses it
      */
     void start() throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        if (Files.exists(path)) {
-            if (answers(path)) {
+        try {
+            Path dir = path.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            lockFile = FileChannel.open(Path.of(path + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (lockFile.tryLock() == null) {
                 throw new IOException("control socket " + path + " is in use by another lacpd");
             }
-            Files.delete(path); // left behind by a daemon that was killed
-        }
-        Path privateDir = Files.createTempDirectory(dir, ".lacpd-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path staging = privateDir.resolve("s");
-        try {
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(staging));
-            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-------"));
-            Files.move(staging, path, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(staging);
-            Files.deleteIfExists(privateDir);
+            Files.deleteIfExists(path); // left behind by a daemon that was killed
+            Path privateDir = Files.createTempDirectory(dir, ".lacpd-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path staging = privateDir.resolve("s");
+            try {
+                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                server.bind(UnixDomainSocketAddress.of(staging));
+                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-------"));
+                Files.move(staging, path, StandardCopyOption.ATOMIC_MOVE);
+                published = true;
+            } finally {
+                Files.deleteIfExists(staging);
+                Files.deleteIfExists(privateDir);
+            }
+        } catch (AccessDeniedException e) {
+            close();
+            throw new IOException("control socket " + path + ": permission denied on " + e.getFile()
+                    + " (lacpd runs as root)");
+        } catch (IOException e) {
+            close();
+            throw e.getMessage() != null && e.getMessage().startsWith("control socket") ? e
+                    : new IOException("control socket " + path + ": " + e.getMessage());
         }
         thread = new Thread(this::serve, "control");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private static boolean answers(Path socket) {
-        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            return c.isConnected();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private void serve() {
@@ -100,13 +108,19 @@ final class ControlServer implements AutoCloseable {
                 : new String(in.array(), 0, in.position(), StandardCharsets.UTF_8).strip();
     }
 
+    /** Closes the socket and removes it, if this daemon put it there; a failed start leaves others' alone. */
     @Override
     public void close() {
         try {
             if (server != null) {
                 server.close();
             }
-            Files.deleteIfExists(path);
+            if (published) {
+                Files.deleteIfExists(path);
+            }
+            if (lockFile != null) {
+                lockFile.close(); // the lock file stays: removing it would let two daemons lock two files
+            }
         } catch (IOException e) {
             // shutting down: a socket file we cannot remove is replaced at the next start
         }

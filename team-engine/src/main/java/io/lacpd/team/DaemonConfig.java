@@ -65,12 +65,16 @@ public record DaemonConfig(String team, List<String> ports, String mode, LacpTim
                 throw new ConfigException("unexpected argument '" + arg + "'");
             }
             String name = arg.substring(2);
-            String value;
+            String value = null;
             int eq = name.indexOf('=');
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else {
+            }
+            if (!name.equals("config") && !KEYS.contains(name)) {
+                throw new ConfigException("unknown flag --" + name);
+            }
+            if (value == null) {
                 if (i + 1 >= args.size()) {
                     throw new ConfigException("--" + name + " needs a value");
                 }
@@ -78,8 +82,6 @@ public record DaemonConfig(String team, List<String> ports, String mode, LacpTim
             }
             if (name.equals("config")) {
                 configFile = Path.of(value);
-            } else if (!KEYS.contains(name)) {
-                throw new ConfigException("unknown flag --" + name);
             } else if (flags.put(name, value) != null) {
                 throw new ConfigException("--" + name + " given twice");
             }
@@ -165,11 +167,6 @@ public record DaemonConfig(String team, List<String> ports, String mode, LacpTim
         return new SystemConfig(systemPriority, systemMac, muxControl, 0);
     }
 
-    /** The LACP settings of each member port, numbered 1, 2, ... in the order given. */
-    public List<PortConfig> portConfigs() {
-        return portConfigs(new PortNumbers().renumber(ports));
-    }
-
     /** The LACP settings of each member port, with these port numbers. */
     public List<PortConfig> portConfigs(Map<String, Integer> numbers) {
         List<PortConfig> configs = new ArrayList<>();
@@ -216,15 +213,14 @@ public record DaemonConfig(String team, List<String> ports, String mode, LacpTim
         if (v == null) {
             return dflt;
         }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= 0 && n <= 0xFFFF) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the range
+        if (!v.strip().matches("\\d{1,9}")) {
+            throw new ConfigException(label.apply(key) + " '" + v.strip() + "' is not a number (expected: 0..65535)");
         }
-        throw new ConfigException(label.apply(key) + " '" + v.strip() + "' out of range (expected: 0..65535)");
+        int n = Integer.parseInt(v.strip());
+        if (n > 0xFFFF) {
+            throw new ConfigException(label.apply(key) + " '" + v.strip() + "' out of range (expected: 0..65535)");
+        }
+        return n;
     }
 
     private static MacAddress systemMac(String v, String label) throws ConfigException {

@@ -26,6 +26,7 @@ public final class LacpCtl {
     private LacpCtl() {
     }
 
+    /** Prints the answer; exits 2 on a bad request, 1 when no daemon answers. */
     public static void main(String[] argv) {
         try {
             System.out.print(run(List.of(argv)));

@@ -11,6 +11,9 @@ import io.lacpd.transport.PcapFrameChannel;
 import sun.misc.Signal;
 
 import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +27,17 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Lacpd {
 
+    /** The exit status after an internal error (EX_SOFTWARE). */
+    private static final int EXIT_INTERNAL_ERROR = 70;
+    /** The capability bit that raw packet sockets need (linux/capability.h). */
+    private static final int CAP_NET_RAW = 13;
+
     private final List<String> args;
     private final Log log;
-    private DaemonConfig config;
+    private volatile DaemonConfig config; // replaced by SIGHUP, read by the control thread
     private final PortNumbers portNumbers = new PortNumbers();
     private LinkMonitor monitor;
-    private LacpRuntime runtime;
+    private volatile LacpRuntime runtime; // set once started; the control thread may ask before that
     private ControlServer control;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -39,6 +47,7 @@ public final class Lacpd {
         this.log = new Log(config.team());
     }
 
+    /** {@code lacpd run [flags]}: exits 2 on bad settings, 1 when it cannot start, 70 on an internal error. */
     public static void main(String[] argv) {
         if (argv.length == 0 || !argv[0].equals("run")) {
             System.err.println(argv.length == 0 ? "lacpd: a command is required (expected: run)"
@@ -55,6 +64,13 @@ public final class Lacpd {
             return;
         }
         Lacpd daemon = new Lacpd(args, config);
+        // A thread that dies of a bug would leave a daemon that neither negotiates nor answers: say what
+        // happened and exit, so that a supervisor restarts it (the shutdown hook still tells the partners).
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            daemon.log.line("internal error in thread " + thread.getName() + ", exiting: " + e);
+            e.printStackTrace();
+            System.exit(EXIT_INTERNAL_ERROR);
+        });
         try {
             daemon.start();
         } catch (ConfigException | IOException e) {
@@ -66,6 +82,7 @@ public final class Lacpd {
     }
 
     private void start() throws ConfigException, IOException {
+        checkCapture(config.ports());
         monitor = LinkMonitors.open();
         try {
             checkInterfaces(config.ports());
@@ -73,16 +90,36 @@ public final class Lacpd {
             monitor.close();
             throw e;
         }
-        runtime = new LacpRuntime(config.systemConfig(), config.portConfigs(portNumbers.renumber(config.ports())),
-                PcapFrameChannel.opener(), monitor,
-                event -> log.line(event.describe()), log::line);
+        // The socket first: a second lacpd for the same team stops here, before it touches the NICs.
         control = new ControlServer(config.controlSocket(), this::answer);
         control.start();
-        runtime.start();
+        LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(portNumbers.renumber(config.ports())),
+                PcapFrameChannel.opener(), monitor,
+                event -> log.line(event.describe()), log::line);
+        r.start();
+        runtime = r;
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
                 + config.systemPriority() + "," + config.systemMac() + ", control socket " + config.controlSocket());
+    }
+
+    /**
+     * Capturing and sending on the members needs CAP_NET_RAW (root has it): without it, say so now rather
+     * than run a daemon that cannot open its ports.
+     */
+    private static void checkCapture(List<String> ports) throws ConfigException {
+        String capEff;
+        try {
+            capEff = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("CapEff:")).findFirst().orElse("CapEff: 0").substring(7).strip();
+        } catch (IOException e) {
+            return; // no procfs: the opening of the ports reports what is wrong
+        }
+        if ((new BigInteger(capEff, 16).longValue() & (1L << CAP_NET_RAW)) == 0) {
+            throw new ConfigException("capturing on " + String.join(",", ports)
+                    + " needs root (or CAP_NET_RAW); run lacpd as root");
+        }
     }
 
     /** Every member must exist and be Ethernet: one line naming the first that is not. */
@@ -113,7 +150,9 @@ public final class Lacpd {
         }
         if (runtime != null) {
             runtime.close();
-            log.line("stopped: partners told");
+            log.line(runtime.partnersTold() ? "stopped: partners told" : "stopped: partners not told, they time out");
+        } else if (monitor != null) {
+            monitor.close();
         }
         if (control != null) {
             control.close();
@@ -144,13 +183,7 @@ public final class Lacpd {
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> system.reconfigure(applied.systemConfig(), now));
-        for (PortConfig p : applied.portConfigs(numbers)) {
-            if (config.ports().contains(p.name())) {
-                runtime.execute((system, now) -> system.reconfigurePort(p, now));
-            } else {
-                runtime.addPort(p);
-            }
-        }
+        applied.portConfigs(numbers).forEach(runtime::putPort);
         config = applied;
         log.line("reloaded " + (next.configFile() == null ? "flags" : next.configFile())
                 + (removed.isEmpty() ? "" : "; removed " + String.join(",", removed)));
@@ -165,9 +198,13 @@ public final class Lacpd {
         } else {
             return "error: unknown request '" + request + "' (expected: status, status --json)\n";
         }
+        LacpRuntime r = runtime;
+        if (r == null) {
+            return "error: the daemon is starting\n";
+        }
         SystemSnapshot snapshot;
         try {
-            snapshot = runtime.call(LacpSystem::snapshot, 2000);
+            snapshot = r.call(LacpSystem::snapshot, 2000);
         } catch (InterruptedException | TimeoutException e) {
             return "error: the daemon did not answer in time\n";
         }

@@ -16,6 +16,7 @@ public final class StatusText {
     private StatusText() {
     }
 
+    /** The teams' status as a table, one block per team, then its aggregators and ports. */
     public static String render(List<TeamStatus> teams) {
         StringBuilder out = new StringBuilder();
         for (TeamStatus t : teams) {

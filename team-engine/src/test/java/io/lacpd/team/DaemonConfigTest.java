@@ -40,7 +40,7 @@ class DaemonConfigTest {
         assertEquals(MuxControl.COUPLED, c.muxControl());
         assertEquals("none", c.dataPlane());
         assertEquals(Path.of("/run/lacpd/team0.sock"), c.controlSocket());
-        assertEquals(List.of(PortConfig.of("eth1", 1), PortConfig.of("eth2", 2)), c.portConfigs());
+        assertEquals(List.of(PortConfig.of("eth1", 1), PortConfig.of("eth2", 2)), c.portConfigs(new PortNumbers().renumber(c.ports())));
         assertFalse(c.systemMac().isMulticast());
         assertEquals(c.systemMac(), parse("--ports", "eth2,eth1", "--team", "team0").systemMac(),
                 "the system MAC does not follow the order of the ports");
@@ -57,7 +57,7 @@ class DaemonConfigTest {
         assertEquals(100, c.systemConfig().systemPriority());
         assertEquals(MacAddress.parse("02:00:00:00:00:aa"), c.systemConfig().systemMac());
         assertEquals(MuxControl.INDEPENDENT, c.systemConfig().muxControl());
-        assertEquals(new PortConfig("c", 3, 7, 9, LacpActivity.PASSIVE, LacpTimeout.LONG, true), c.portConfigs().get(2));
+        assertEquals(new PortConfig("c", 3, 7, 9, LacpActivity.PASSIVE, LacpTimeout.LONG, true), c.portConfigs(new PortNumbers().renumber(c.ports())).get(2));
         assertEquals(Path.of("/tmp/x.sock"), c.controlSocket());
         assertEquals("dynamic", c.loadBalancing());
     }
@@ -83,11 +83,13 @@ class DaemonConfigTest {
                 error("--team", "t", "--ports", "a", "--system-mac", "01:00:00:00:00:01"));
         assertEquals("--system-priority '70000' out of range (expected: 0..65535)",
                 error("--team", "t", "--ports", "a", "--system-priority", "70000"));
-        assertEquals("--port-priority 'high' out of range (expected: 0..65535)",
+        assertEquals("--port-priority 'high' is not a number (expected: 0..65535)",
                 error("--team", "t", "--ports", "a", "--port-priority", "high"));
         assertEquals("--lacp-rate 'medium' (expected: fast|slow)", error("--team", "t", "--ports", "a", "--lacp-rate", "medium"));
         assertEquals("--mode static is not supported yet (expected: lacp)", error("--team", "t", "--ports", "a", "--mode", "static"));
         assertEquals("--key needs a value", error("--team", "t", "--ports", "a", "--key"));
+        assertEquals("unknown flag --help", error("--help"));
+        assertEquals("--key '-1' is not a number (expected: 0..65535)", error("--team", "t", "--ports", "a", "--key=-1"));
         assertEquals("--ports: bad interface name 'averyveryverylongname'", error("--team", "t", "--ports", "averyveryverylongname"));
         Path file = dir.resolve("bad.conf");
         Files.writeString(file, "team = t\nports = a\nspeed = 10\n");

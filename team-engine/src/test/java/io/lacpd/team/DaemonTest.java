@@ -231,6 +231,27 @@ class DaemonTest {
     }
 
     @Test
+    void withoutCapNetRawLacpdSaysItNeedsRootAndLeavesNothing() throws Exception {
+        lab = new NetnsLab(1);
+        NetnsLab.Result r = lab.runDaemonToExit("A", List.of("setpriv", "--bounding-set", "-net_raw"),
+                "run", "--team", "t", "--ports", "eth1", "--control-socket", lab.socket("A").toString());
+        assertEquals(1, r.exitCode(), r.output());
+        assertEquals("lacpd: capturing on eth1 needs root (or CAP_NET_RAW); run lacpd as root\n", r.output());
+        assertFalse(Files.exists(lab.socket("A")));
+    }
+
+    @Test
+    void aSecondLacpdOnTheSameSocketIsRefusedAndTheFirstCarriesOn() throws Exception {
+        converge();
+        NetnsLab.Result r = lab.runDaemonToExit("A", "run", "--team", "tA", "--ports", "eth1,eth2",
+                "--control-socket", lab.socket("A").toString());
+        assertEquals(1, r.exitCode(), r.output());
+        assertEquals("lacpd: control socket " + lab.socket("A") + " is in use by another lacpd\n", r.output());
+        assertTrue(Files.exists(lab.socket("A")), "the first daemon's socket is left alone");
+        assertEquals("up", lab.status("A").get("status").asText(), "and it still answers");
+    }
+
+    @Test
     void everyPduBothSidesSentIsCleanForTshark() throws Exception {
         lab = new NetnsLab(2);
         Path pcapA = lab.dir.resolve("a.pcap");

@@ -96,8 +96,15 @@ public final class NetnsLab implements AutoCloseable {
 
     /** Runs lacpd to completion in that side's namespace, for bad-input cases: exit code and output. */
     public Result runDaemonToExit(String side, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(side), javaBin(), "-cp",
-                System.getProperty("java.class.path"), Lacpd.class.getName()));
+        return runDaemonToExit(side, List.of(), args);
+    }
+
+    /** The same, with lacpd started by {@code wrapper} (e.g. setpriv, to drop a capability). */
+    public Result runDaemonToExit(String side, List<String> wrapper, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(side)));
+        cmd.addAll(wrapper);
+        cmd.addAll(List.of(javaBin(), "-cp", System.getProperty("java.class.path"), Lacpd.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         daemons.add(p);
