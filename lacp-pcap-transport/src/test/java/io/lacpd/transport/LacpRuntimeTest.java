@@ -214,15 +214,9 @@ class LacpRuntimeTest {
 
     @Test
     void portsAddedAndRemovedWhileRunningLeaveTheOthersAlone() throws Exception {
-        LacpRuntime a = new LacpRuntime(SystemConfig.of(new MacAddress(0x02_0000_0000_0aL)),
-                List.of(PortConfig.of("a1", 1)), opener, monitorA, e -> eventsA.add(e.describe()), w -> eventsA.add(w));
-        LacpRuntime b = runtime("b", monitorB, eventsB);
-        runtimes.add(a);
-        monitorA.set(link("a1", 11, true, 0x02_0000_0000_a1L));
-        monitorA.set(link("a2", 12, true, 0x02_0000_0000_a2L));
-        a.start();
-        b.start();
-        awaitEvent(eventsA, "a1: distributing");
+        Running running = startedWithA1Only();
+        LacpRuntime a = running.a();
+        LacpRuntime b = running.b();
         eventsA.clear();
         a.putPort(PortConfig.of("a2", 2));
         awaitEvent(eventsA, "a2: distributing");
@@ -238,15 +232,9 @@ class LacpRuntimeTest {
 
     @Test
     void putPortGivesAPortNewSettingsInPlaceAndAddsOneWhoseFirstAddFailed() throws Exception {
-        LacpRuntime a = new LacpRuntime(SystemConfig.of(new MacAddress(0x02_0000_0000_0aL)),
-                List.of(PortConfig.of("a1", 1)), opener, monitorA, e -> eventsA.add(e.describe()), w -> eventsA.add(w));
-        LacpRuntime b = runtime("b", monitorB, eventsB);
-        runtimes.add(a);
-        monitorA.set(link("a1", 11, true, 0x02_0000_0000_a1L));
-        monitorA.set(link("a2", 12, true, 0x02_0000_0000_a2L));
-        a.start();
-        b.start();
-        awaitEvent(eventsA, "a1: distributing");
+        Running running = startedWithA1Only();
+        LacpRuntime a = running.a();
+        LacpRuntime b = running.b();
         a.putPort(PortConfig.of("a2", 1)); // a1 has port number 1
         awaitEvent(eventsA, "cannot add a2: port a2: port number 1 is already used by port a1");
         a.putPort(PortConfig.of("a1", 1).withPortPriority(100));
@@ -271,6 +259,26 @@ class LacpRuntimeTest {
         monitorA.set(link("a2", 13, true, 0x02_0000_0000_c2L));
         awaitEvent(eventsA, "notice: a2: MAC address now 02:00:00:00:00:c2, the port starts afresh");
         awaitEvent(eventsA, "notice: a2: link up, 10000 Mb/s, full duplex");
+    }
+
+    /**
+     * Runtime A with port a1 only (interface a2 exists, unused) and runtime B with both ports, running, a1
+     * distributing; A's notices go to its events as they are.
+     */
+    private Running startedWithA1Only() throws InterruptedException {
+        LacpRuntime a = new LacpRuntime(SystemConfig.of(new MacAddress(0x02_0000_0000_0aL)),
+                List.of(PortConfig.of("a1", 1)), opener, monitorA, e -> eventsA.add(e.describe()), eventsA::add);
+        runtimes.add(a);
+        LacpRuntime b = runtime("b", monitorB, eventsB);
+        monitorA.set(link("a1", 11, true, 0x02_0000_0000_a1L));
+        monitorA.set(link("a2", 12, true, 0x02_0000_0000_a2L));
+        a.start();
+        b.start();
+        awaitEvent(eventsA, "a1: distributing");
+        return new Running(a, b);
+    }
+
+    private record Running(LacpRuntime a, LacpRuntime b) {
     }
 
     /** A link monitor whose kernel is the test. */
