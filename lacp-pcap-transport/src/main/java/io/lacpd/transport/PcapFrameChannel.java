@@ -80,8 +80,14 @@ public final class PcapFrameChannel implements FrameChannel {
         captureThread.setDaemon(true);
     }
 
-    /** The opener of this transport: {@link #open(String, Consumer)}. */
-    public static FrameChannel.Opener opener() {
+    /**
+     * The opener of this transport: {@link #open(String, Consumer)}. It finds libpcap first, so that a
+     * machine without it is told at once rather than at each interface's opening.
+     *
+     * @throws IOException when no libpcap is installed
+     */
+    public static FrameChannel.Opener opener() throws IOException {
+        Libpcap.configure();
         return PcapFrameChannel::open;
     }
 
