@@ -80,8 +80,9 @@ public final class LacpSystem {
 
     /**
      * Removes a port: it detaches, telling its partner as {@link #shutdown} does (unless the transmit limit
-     * holds the LACPDU back). The other ports are not disturbed, even when their LAG uses the aggregator
-     * that came with this port: a free aggregator goes instead.
+     * holds the LACPDU back: call {@link #leavePort} first and remove it once {@link #farewellSent(String)}).
+     * The other ports are not disturbed, even when their LAG uses the aggregator that came with this port: a
+     * free aggregator goes instead.
      */
     public void removePort(String name, long now) {
         AggregationPort p = port(name);
@@ -250,21 +251,44 @@ public final class LacpSystem {
      */
     public void shutdown(long now) {
         for (AggregationPort p : ports.values()) {
-            p.leaving = true;
-            p.vars.selected = Selected.UNSELECTED;
-            enqueue(p);
+            leave(p);
         }
         settle(now);
+    }
+
+    /**
+     * One port leaves its aggregation as in {@link #shutdown}, the others carry on: it detaches, tells its
+     * partner, and selects nothing from then on. It stays until {@link #removePort}, so that a farewell the
+     * transmit limit holds back still goes out (see {@link #farewellSent(String)}).
+     */
+    public void leavePort(String name, long now) {
+        leave(port(name));
+        settle(now);
+    }
+
+    private void leave(AggregationPort p) {
+        p.leaving = true;
+        p.vars.selected = Selected.UNSELECTED;
+        enqueue(p);
     }
 
     /** After {@link #shutdown}: true once every port that can send has sent its farewell LACPDU. */
     public boolean farewellSent() {
         for (AggregationPort p : ports.values()) {
-            if (p.vars.ntt && p.transmit.waiting()) {
+            if (farewellWaiting(p)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** After {@link #leavePort}: true once that port has sent its farewell LACPDU, or cannot send. */
+    public boolean farewellSent(String name) {
+        return !farewellWaiting(port(name));
+    }
+
+    private static boolean farewellWaiting(AggregationPort p) {
+        return p.vars.ntt && p.transmit.waiting();
     }
 
     /** True when a port of that name exists. */

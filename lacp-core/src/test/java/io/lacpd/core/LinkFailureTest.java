@@ -182,4 +182,31 @@ class LinkFailureTest {
         lab.run(0);
         assertFalse(lab.distributing("B", "p1"));
     }
+
+    @Test
+    void aPortThatLeavesSendsItsHeldFarewellBeforeItIsRemovedAndTheOtherCarriesOn() {
+        Lab lab = Lab.twoSystems(2);
+        lab.run(5.5);
+        LacpSystem a = lab.net.system("A");
+        for (int i = 0; i < 3; i++) { // 3 PDUs now, and nothing that makes B select again
+            LacpTimeout t = i % 2 == 0 ? LacpTimeout.LONG : LacpTimeout.SHORT;
+            a.reconfigurePort(PortConfig.of("p1", 1).withTimeout(t), lab.net.now());
+        }
+        a.leavePort("p1", lab.net.now());
+        assertFalse(a.farewellSent("p1"), "the transmit limit holds it");
+        assertTrue(a.farewellSent("p2"));
+        long start = lab.net.now();
+        while (!a.farewellSent("p1")) {
+            lab.net.runUntil(a.nextDeadline());
+        }
+        assertTrue(lab.net.now() - start <= ProtocolConstants.FAST_PERIODIC_TIME);
+        a.removePort("p1", lab.net.now());
+        lab.run(0);
+        assertFalse(lab.port("B", "p1").partner().state().has(StateBit.SYNCHRONIZATION), "B heard the farewell: " + lab.dump());
+        assertFalse(lab.distributing("B", "p1"));
+        assertEquals("partner not in sync", lab.port("B", "p1").failureReason());
+        lab.run(5);
+        assertTrue(lab.distributing("A", "p2"));
+        assertTrue(lab.distributing("B", "p2"));
+    }
 }

@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +50,8 @@ public final class LacpRuntime implements AutoCloseable {
     private final Map<String, LinkState> links = new HashMap<>();
     private final Map<String, MacAddress> portMacs = new HashMap<>();
     private final Map<String, Integer> openIndex = new HashMap<>();
+    /** Ports removed whose farewell may still be held by the transmit limit: when each began to leave. */
+    private final Map<String, Long> leaving = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean partnersTold;
@@ -115,6 +118,9 @@ public final class LacpRuntime implements AutoCloseable {
      */
     public void putPort(PortConfig config) {
         post(now -> {
+            if (leaving.remove(config.name()) != null) {
+                forget(config.name(), now); // back before its farewell went out: it starts afresh
+            }
             if (system.hasPort(config.name())) {
                 portConfigs.put(config.name(), config);
                 system.reconfigurePort(config, now);
@@ -147,18 +153,39 @@ public final class LacpRuntime implements AutoCloseable {
         onLink(state, System.nanoTime());
     }
 
-    /** Removes a port while running: it detaches, its interface is closed and no longer watched. */
+    /**
+     * Removes a port while running: it detaches and tells its partner, and once its farewell LACPDU is out
+     * (the transmit limit may hold it for up to a second; {@link #FAREWELL_WAIT} at most) its interface is
+     * closed and no longer watched.
+     */
     public void removePort(String name) {
         post(now -> {
             if (portConfigs.remove(name) == null) {
                 return;
             }
             monitor.watch(portConfigs.keySet());
-            system.removePort(name, now); // the farewell LACPDU leaves through the still open channel
-            closeChannel(name);
-            portMacs.remove(name);
-            links.remove(name);
+            system.leavePort(name, now); // the farewell leaves through the still open channel
+            leaving.put(name, now);
+            removeLeftPorts(now);
         });
+    }
+
+    /** Takes out the leaving ports whose farewell went out, or that waited for it long enough. */
+    private void removeLeftPorts(long now) {
+        for (Iterator<Map.Entry<String, Long>> it = leaving.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Long> e = it.next();
+            if (system.farewellSent(e.getKey()) || now - e.getValue() >= FAREWELL_WAIT) {
+                it.remove();
+                forget(e.getKey(), now);
+            }
+        }
+    }
+
+    private void forget(String name, long now) {
+        system.removePort(name, now);
+        closeChannel(name);
+        portMacs.remove(name);
+        links.remove(name);
     }
 
     /** Runs {@code change} on the loop thread with the current time, e.g. a reconfiguration. */
@@ -222,6 +249,9 @@ public final class LacpRuntime implements AutoCloseable {
                 }
                 now = System.nanoTime();
                 system.advance(now);
+                if (!leaving.isEmpty()) {
+                    removeLeftPorts(now);
+                }
                 if (shuttingDown && system.farewellSent()) {
                     partnersTold = true;
                     running = false;
