@@ -41,6 +41,8 @@ final class AggregationPort {
     boolean leaving;
 
     // Scheduling state, owned by LacpSystem and DeadlineQueue
+    /** Ours: this port's rank in the order ports were added, unique within its system. */
+    long addedOrder;
     long deadline;
     int heapIndex = -1;
     boolean queued;
@@ -65,13 +67,11 @@ final class AggregationPort {
         config = c;
         vars.actorPortNumber = c.portNumber();
         vars.actorPortPriority = c.portPriority();
-        vars.actorAdminPortKey = c.key();
         vars.actorOperPortKey = c.key();
         LacpState admin = LacpState.NONE
                 .with(StateBit.LACP_ACTIVITY, c.activity() == LacpActivity.ACTIVE)
                 .with(StateBit.LACP_TIMEOUT, c.timeout() == LacpTimeout.SHORT)
                 .with(StateBit.AGGREGATION, c.aggregatable());
-        vars.actorAdminPortState = admin;
         int adminBits = StateBit.LACP_ACTIVITY.mask() | StateBit.LACP_TIMEOUT.mask() | StateBit.AGGREGATION.mask();
         vars.actorOperPortState = (vars.actorOperPortState & ~adminBits) | admin.bits();
     }

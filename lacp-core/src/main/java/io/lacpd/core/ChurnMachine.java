@@ -38,10 +38,6 @@ final class ChurnMachine {
         this.side = side;
     }
 
-    State state() {
-        return state;
-    }
-
     /** The standard's name of the current state, e.g. NO_ACTOR_CHURN or PARTNER_CHURN_MONITOR. */
     String standardName() {
         return switch (state) {

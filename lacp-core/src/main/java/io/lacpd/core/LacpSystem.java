@@ -11,9 +11,12 @@ import io.netty.buffer.Unpooled;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 /**
  * One LACP speaker (an 802.1AX-2014 System): its ports, their state machines, and its aggregators.
@@ -43,7 +46,9 @@ public final class LacpSystem {
     private final ArrayDeque<AggregationPort> runQueue = new ArrayDeque<>();
     private final ByteBuf txBuffer = Unpooled.buffer(SlowProtocolCodec.FRAME_LENGTH);
     private int nextAggregatorId = 1;
-    private int disabledPorts;
+    private long portsAdded;
+    /** The ports whose link is down, in the order they were added (as {@link #ports}): port_moved looks here. */
+    private final NavigableSet<AggregationPort> disabledPorts = new TreeSet<>(Comparator.comparingLong(p -> p.addedOrder));
 
     public LacpSystem(SystemConfig config, FrameTransmitter transmitter, LacpListener listener) {
         this.config = config;
@@ -69,9 +74,10 @@ public final class LacpSystem {
         checkPortNumberFree(portConfig.name(), portConfig.portNumber());
         Aggregator own = new Aggregator(nextAggregatorId++);
         AggregationPort p = new AggregationPort(this, portConfig, mac, own);
+        p.addedOrder = portsAdded++;
         ports.put(p.name, p);
         selection.add(own);
-        disabledPorts++;
+        disabledPorts.add(p);
         run(p, now, null);
         p.vars.begin = false; // BEGIN was seen by every machine in the first round
         run(p, now, null);
@@ -86,15 +92,14 @@ public final class LacpSystem {
      */
     public void removePort(String name, long now) {
         AggregationPort p = port(name);
-        p.leaving = true;
-        p.vars.selected = Selected.UNSELECTED;
+        markLeaving(p);
         run(p, now, null); // detaches (NTT: the farewell), and the Selection Logic releases the aggregator
         setPortEnabled(p, false);
         run(p, now, null);
         settle(now);
         ports.remove(name);
         schedule.remove(p);
-        disabledPorts--;
+        disabledPorts.remove(p);
         selection.withdrawFreeAggregator(p.ownAggregator, ports.values());
     }
 
@@ -158,7 +163,7 @@ public final class LacpSystem {
                 emit(new LacpEvent.LoopbackDetected(p.name));
             }
             p.loopbackReported = loopback;
-            if (disabledPorts > 0) {
+            if (!disabledPorts.isEmpty()) {
                 markMovedPorts(p);
             }
         }
@@ -167,12 +172,12 @@ public final class LacpSystem {
 
     /**
      * port_moved (6.4.8): a disabled port whose partner (system and port) now speaks on another port lets
-     * go of its partner information at once.
+     * go of its partner information at once. Only ports with their link down can be in PORT_DISABLED.
      */
     private void markMovedPorts(AggregationPort p) {
         MacAddress system = p.vars.partnerOper.system();
         int portNumber = p.vars.partnerOper.port();
-        for (AggregationPort q : ports.values()) {
+        for (AggregationPort q : disabledPorts) {
             if (q != p && q.receive.state() == ReceiveMachine.State.PORT_DISABLED
                     && q.vars.partnerOper.port() == portNumber && q.vars.partnerOper.system().equals(system)) {
                 q.vars.portMoved = true;
@@ -267,9 +272,14 @@ public final class LacpSystem {
     }
 
     private void leave(AggregationPort p) {
+        markLeaving(p);
+        enqueue(p);
+    }
+
+    /** The port selects nothing from now on; its next run detaches it, and the mux's DETACHED sets NTT. */
+    private static void markLeaving(AggregationPort p) {
         p.leaving = true;
         p.vars.selected = Selected.UNSELECTED;
-        enqueue(p);
     }
 
     /** After {@link #shutdown}: true once every port that can send has sent its farewell LACPDU. */
@@ -444,7 +454,11 @@ public final class LacpSystem {
     private void setPortEnabled(AggregationPort p, boolean enabled) {
         if (p.vars.portEnabled != enabled) {
             p.vars.portEnabled = enabled;
-            disabledPorts += enabled ? -1 : 1;
+            if (enabled) {
+                disabledPorts.remove(p);
+            } else {
+                disabledPorts.add(p);
+            }
         }
     }
 

@@ -14,10 +14,7 @@ final class MarkerResponder {
     static final int MAX_RESPONSES_PER_SECOND = 7;
 
     private final AggregationPort port;
-    /** Send times of the last few responses, a ring of MAX_RESPONSES_PER_SECOND entries (as TransmitMachine). */
-    private final long[] sent = new long[MAX_RESPONSES_PER_SECOND];
-    private int sentCount;
-    private int oldest;
+    private final SendWindow window = new SendWindow(MAX_RESPONSES_PER_SECOND, ProtocolConstants.FAST_PERIODIC_TIME);
 
     MarkerResponder(AggregationPort port) {
         this.port = port;
@@ -27,18 +24,13 @@ final class MarkerResponder {
         if (!port.vars.portEnabled) {
             return;
         }
-        if (sentCount == sent.length && now - sent[oldest] < ProtocolConstants.FAST_PERIODIC_TIME) {
+        if (window.full(now)) {
             port.counters.markerResponseLimited++;
             return;
         }
         if (port.transmitMarker(marker.toResponse())) {
             port.counters.markerResponseTx++;
-            if (sentCount < sent.length) {
-                sent[(oldest + sentCount++) % sent.length] = now;
-            } else {
-                sent[oldest] = now;
-                oldest = (oldest + 1) % sent.length;
-            }
+            window.record(now);
         }
     }
 }

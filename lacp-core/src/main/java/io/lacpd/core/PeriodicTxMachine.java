@@ -27,8 +27,7 @@ final class PeriodicTxMachine {
 
     boolean step(long now) {
         // Global transition: BEGIN, LACP disabled, port disabled, or both ends Passive.
-        if (v.begin || !v.lacpEnabled || !v.portEnabled
-                || (!v.actor(StateBit.LACP_ACTIVITY) && !v.partner(StateBit.LACP_ACTIVITY))) {
+        if (v.begin || v.silent()) {
             return state != State.NO_PERIODIC && enter(State.NO_PERIODIC, now);
         }
         boolean partnerShort = v.partner(StateBit.LACP_TIMEOUT);

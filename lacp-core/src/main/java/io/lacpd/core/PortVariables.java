@@ -1,6 +1,5 @@
 package io.lacpd.core;
 
-import io.lacpd.core.pdu.LacpState;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 
@@ -13,9 +12,7 @@ final class PortVariables {
     // Actor: this port (6.4.7)
     int actorPortNumber;
     int actorPortPriority;
-    int actorAdminPortKey;
     int actorOperPortKey;
-    LacpState actorAdminPortState;
     /** Actor_Oper_Port_State as bits, changed in place by the machines. */
     int actorOperPortState;
 
@@ -55,6 +52,15 @@ final class PortVariables {
 
     void setPartner(StateBit bit, boolean value) {
         partnerOper = partnerOper.withState(partnerOper.state().with(bit, value));
+    }
+
+    /**
+     * No LACPDU may go out: the port or LACP is disabled, or both ends are Passive. The Periodic machine's
+     * NO_PERIODIC condition (6.4.13, Figure 6-19), which also silences the Transmit machine (6.4.16).
+     */
+    boolean silent() {
+        // A Passive port speaks only to an Active partner (6.4.2.4): two Passive ends stay silent.
+        return !portEnabled || !lacpEnabled || (!actor(StateBit.LACP_ACTIVITY) && !partner(StateBit.LACP_ACTIVITY));
     }
 
     /** Both ends allow aggregation; otherwise the port is Individual (6.4.14.1). */

@@ -1,7 +1,6 @@
 package io.lacpd.core;
 
 import io.lacpd.core.PortTimers.Timer;
-import io.lacpd.core.pdu.LacpState;
 import io.lacpd.core.pdu.Lacpdu;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
@@ -13,6 +12,10 @@ final class ReceiveMachine {
     enum State {
         INITIALIZE, PORT_DISABLED, LACP_DISABLED, EXPIRED, DEFAULTED, CURRENT
     }
+
+    /** The state bits whose echo update_NTT checks (6.4.9): Activity, Timeout, Synchronization, Aggregation. */
+    private static final int NTT_BITS = StateBit.LACP_ACTIVITY.mask() | StateBit.LACP_TIMEOUT.mask()
+            | StateBit.SYNCHRONIZATION.mask() | StateBit.AGGREGATION.mask();
 
     private final AggregationPort port;
     private final PortVariables v;
@@ -89,9 +92,10 @@ final class ReceiveMachine {
                 port.emit(new LacpEvent.PartnerDefaulted(port.name));
             }
             case CURRENT -> {
+                boolean aboutThisPort = port.isActor(pdu.partner()); // read by update_NTT and recordPDU alike
                 updateSelected(pdu);
-                updateNtt(pdu);
-                recordPdu(pdu);
+                updateNtt(pdu, aboutThisPort);
+                recordPdu(pdu, aboutThisPort);
                 v.timers.start(Timer.CURRENT_WHILE, now, v.actor(StateBit.LACP_TIMEOUT)
                         ? ProtocolConstants.SHORT_TIMEOUT_TIME : ProtocolConstants.LONG_TIMEOUT_TIME);
                 v.setActor(StateBit.EXPIRED, false);
@@ -100,11 +104,15 @@ final class ReceiveMachine {
         return true;
     }
 
-    /** recordPDU (6.4.9): take the partner's view of itself, and decide whether it is in sync with us. */
-    private void recordPdu(Lacpdu pdu) {
+    /**
+     * recordPDU (6.4.9): take the partner's view of itself, and decide whether it is in sync with us.
+     *
+     * @param aboutThisPort the PDU's partner information names this port ({@link AggregationPort#isActor})
+     */
+    private void recordPdu(Lacpdu pdu, boolean aboutThisPort) {
         PortInfo heard = pdu.actor();
         PortInfo aboutUs = pdu.partner();
-        boolean matched = port.isActor(aboutUs)
+        boolean matched = aboutThisPort
                 && aboutUs.state().has(StateBit.AGGREGATION) == v.actor(StateBit.AGGREGATION);
         boolean partnerIndividual = !heard.state().has(StateBit.AGGREGATION);
         boolean activelyMaintained = heard.state().has(StateBit.LACP_ACTIVITY)
@@ -142,15 +150,14 @@ final class ReceiveMachine {
         return a.sameIdentity(b) && a.state().has(StateBit.AGGREGATION) == b.state().has(StateBit.AGGREGATION);
     }
 
-    /** update_NTT (6.4.9): tell the partner again when its view of us is out of date. */
-    private void updateNtt(Lacpdu pdu) {
-        PortInfo aboutUs = pdu.partner();
-        LacpState s = aboutUs.state();
-        if (!port.isActor(aboutUs)
-                || s.has(StateBit.LACP_ACTIVITY) != v.actor(StateBit.LACP_ACTIVITY)
-                || s.has(StateBit.LACP_TIMEOUT) != v.actor(StateBit.LACP_TIMEOUT)
-                || s.has(StateBit.SYNCHRONIZATION) != v.actor(StateBit.SYNCHRONIZATION)
-                || s.has(StateBit.AGGREGATION) != v.actor(StateBit.AGGREGATION)) {
+    /**
+     * update_NTT (6.4.9): tell the partner again when its view of us is out of date.
+     *
+     * @param aboutThisPort the PDU's partner information names this port ({@link AggregationPort#isActor})
+     */
+    private void updateNtt(Lacpdu pdu, boolean aboutThisPort) {
+        int differing = pdu.partner().state().bits() ^ v.actorOperPortState;
+        if (!aboutThisPort || (differing & NTT_BITS) != 0) {
             v.ntt = true;
         }
     }

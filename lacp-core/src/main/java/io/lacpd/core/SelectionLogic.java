@@ -77,7 +77,7 @@ final class SelectionLogic {
     }
 
     /** Lets go of the port's aggregator; the mux has detached it already. */
-    void release(AggregationPort p) {
+    private void release(AggregationPort p) {
         Aggregator a = p.vars.aggregator;
         a.selectedPorts.remove(p);
         p.vars.aggregator = null;

@@ -1,7 +1,6 @@
 package io.lacpd.core;
 
 import io.lacpd.core.pdu.Lacpdu;
-import io.lacpd.core.pdu.StateBit;
 
 /**
  * Transmit machine, 802.1AX-2014 6.4.16: sends a LACPDU when NTT is set, never more than
@@ -15,10 +14,8 @@ final class TransmitMachine {
 
     private final AggregationPort port;
     private final PortVariables v;
-    /** Send times of the last few LACPDUs, a ring of MAX_TX_PER_FAST_PERIODIC_TIME entries. */
-    private final long[] sent = new long[ProtocolConstants.MAX_TX_PER_FAST_PERIODIC_TIME];
-    private int sentCount;
-    private int oldest;
+    private final SendWindow window =
+            new SendWindow(ProtocolConstants.MAX_TX_PER_FAST_PERIODIC_TIME, ProtocolConstants.FAST_PERIODIC_TIME);
     /** When a held-back NTT may next be tried, valid while {@link #waiting}. */
     private long retryAt;
     private boolean waiting;
@@ -30,27 +27,18 @@ final class TransmitMachine {
 
     void step(long now) {
         waiting = false;
-        if (!v.ntt || !v.portEnabled || !v.lacpEnabled) {
+        if (!v.ntt || v.silent()) {
             return;
         }
-        // A Passive port speaks only to an Active partner (6.4.2.4): two Passive ends stay silent.
-        if (!v.actor(StateBit.LACP_ACTIVITY) && !v.partner(StateBit.LACP_ACTIVITY)) {
-            return;
-        }
-        if (sentCount == sent.length && now - sent[oldest] < ProtocolConstants.FAST_PERIODIC_TIME) {
+        if (window.full(now)) {
             waiting = true;
-            retryAt = sent[oldest] + ProtocolConstants.FAST_PERIODIC_TIME;
+            retryAt = window.nextFree();
             return;
         }
         Lacpdu pdu = new Lacpdu(Lacpdu.VERSION_1, port.actorInfo(), v.partnerOper, port.collectorMaxDelay());
         if (port.transmitLacpdu(pdu)) {
             v.ntt = false;
-            if (sentCount < sent.length) {
-                sent[(oldest + sentCount++) % sent.length] = now;
-            } else {
-                sent[oldest] = now;
-                oldest = (oldest + 1) % sent.length;
-            }
+            window.record(now);
         } else {
             waiting = true;
             retryAt = now + RETRY_AFTER_FAILURE;

@@ -94,6 +94,7 @@ class LinkFailureTest {
         }
         long rejoined = lab.firstTime("A", e -> e instanceof LacpEvent.DistributingChanged x && x.port().equals("p1") && x.distributing(), back);
         // Same partner as before: no reselection, so no Aggregate_Wait_Time; the next PDU (within 1 s) does it.
+        assertTrue(rejoined >= back, "p1 never distributed again\n" + lab.dump());
         assertTrue(rejoined - back <= ProtocolConstants.FAST_PERIODIC_TIME, lab.dump());
     }
 
@@ -116,6 +117,7 @@ class LinkFailureTest {
             assertEquals(List.of("p1", "p2"), lab.net.system(sys).snapshot().aggregators().get(0).distributingPorts(), lab.dump());
         }
         long rejoined = lab.firstTime("A", e -> e instanceof LacpEvent.DistributingChanged x && x.port().equals("p1") && x.distributing(), back);
+        assertTrue(rejoined >= back, "p1 never distributed again\n" + lab.dump());
         assertTrue(rejoined - back <= ProtocolConstants.SLOW_PERIODIC_TIME + ProtocolConstants.AGGREGATE_WAIT_TIME
                 + ProtocolConstants.FAST_PERIODIC_TIME, lab.dump());
     }

@@ -1,9 +1,7 @@
 package io.lacpd.core;
 
+import io.lacpd.core.pdu.Frames;
 import io.lacpd.core.pdu.MarkerPdu;
-import io.lacpd.core.pdu.SlowProtocolCodec;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -59,11 +57,7 @@ class MarkerRateLimitTest {
     }
 
     private static void marker(Lab lab) {
-        ByteBuf b = Unpooled.buffer();
-        SlowProtocolCodec.encodeMarker(b, Lab.mac(0xB0), new MarkerPdu(false, 1, Lab.mac(0xB), 42));
-        byte[] frame = new byte[b.readableBytes()];
-        b.readBytes(frame);
-        lab.net.inject("A", "p1", frame);
+        lab.net.inject("A", "p1", Frames.marker(Lab.mac(0xB0), new MarkerPdu(false, 1, Lab.mac(0xB), 42)));
     }
 
 }

@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
  * A 48-bit IEEE 802 MAC address held in the low bits of a long.
  * Printed as lower-case colon hex ({@code 02:00:00:00:00:0a}), as in the JSON status.
  */
-public record MacAddress(long bits) implements Comparable<MacAddress> {
+public record MacAddress(long bits) {
 
     /** All zeros: the "no system" value of a defaulted partner. */
     public static final MacAddress ZERO = new MacAddress(0);
@@ -60,11 +60,6 @@ public record MacAddress(long bits) implements Comparable<MacAddress> {
     /** True for group (multicast or broadcast) addresses: the I/G bit of the first octet. */
     public boolean isMulticast() {
         return (bits & 0x0100_0000_0000L) != 0;
-    }
-
-    @Override
-    public int compareTo(MacAddress o) {
-        return Long.compare(bits, o.bits);
     }
 
     @Override

@@ -236,7 +236,6 @@ class CodecRobustnessTest {
             kinds.merge(decodeInPlace(frame).getClass(), 1, Integer::sum);
         }
 
-        assertEquals(100_000, kinds.values().stream().mapToInt(Integer::intValue).sum());
         assertTrue(kinds.get(DecodeResult.Illegal.class) > 0, kinds::toString);
         assertTrue(kinds.get(DecodeResult.Unknown.class) > 0, kinds::toString);
     }
