@@ -40,16 +40,19 @@ public final class LacpRuntime implements AutoCloseable {
         void run(long now);
     }
 
+    /** A port's open channel and the index of the interface it was opened on: a new index needs a new one. */
+    private record OpenChannel(FrameChannel channel, int ifindex) {
+    }
+
     private final LacpSystem system;
     private final Map<String, PortConfig> portConfigs = new LinkedHashMap<>();
     private final FrameChannel.Opener opener;
     private final LinkMonitor monitor;
     private final Consumer<String> notices;
     private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
-    private final Map<String, FrameChannel> channels = new HashMap<>();
+    private final Map<String, OpenChannel> channels = new HashMap<>();
     private final Map<String, LinkState> links = new HashMap<>();
     private final Map<String, MacAddress> portMacs = new HashMap<>();
-    private final Map<String, Integer> openIndex = new HashMap<>();
     /** Ports removed whose farewell may still be held by the transmit limit: when each began to leave. */
     private final Map<String, Long> leaving = new HashMap<>();
     private final Thread thread;
@@ -67,7 +70,7 @@ public final class LacpRuntime implements AutoCloseable {
      * @param monitor  reports the interfaces' state; the runtime starts and closes it
      * @param listener the protocol's events, called on the loop thread
      * @param notices  one-line notices that are not protocol events: link changes, an interface that cannot
-     *                 be opened, a port that cannot be added
+     *                 be opened, a port that cannot be added or changed
      */
     public LacpRuntime(SystemConfig config, List<PortConfig> ports, FrameChannel.Opener opener, LinkMonitor monitor,
                        LacpListener listener, Consumer<String> notices) {
@@ -114,26 +117,34 @@ public final class LacpRuntime implements AutoCloseable {
     /**
      * Adds a port while running, or gives a port already there new settings: a new port's interface is
      * opened and watched like those given at the start; a port whose settings did not change keeps its
-     * state; no other port is disturbed.
+     * state; no other port is disturbed. A port or settings the system refuses (a port number another port
+     * has) change nothing and are told as a notice.
      */
     public void putPort(PortConfig config) {
         post(now -> {
-            if (leaving.remove(config.name()) != null) {
-                forget(config.name(), now); // back before its farewell went out: it starts afresh
+            String name = config.name();
+            if (leaving.remove(name) != null) {
+                forget(name, now); // back before its farewell went out: it starts afresh
             }
-            if (system.hasPort(config.name())) {
-                portConfigs.put(config.name(), config);
-                system.reconfigurePort(config, now);
-                return;
-            }
-            portConfigs.put(config.name(), config);
-            monitor.watch(portConfigs.keySet());
+            boolean known = system.hasPort(name);
+            PortConfig previous = portConfigs.put(name, config);
             try {
-                attach(config);
+                if (known) {
+                    system.reconfigurePort(config, now);
+                } else {
+                    monitor.watch(portConfigs.keySet());
+                    attach(config);
+                }
             } catch (IllegalArgumentException e) { // e.g. a port number another port has
-                portConfigs.remove(config.name());
-                monitor.watch(portConfigs.keySet());
-                notices.accept("cannot add " + config.name() + ": " + e.getMessage());
+                // A refused change leaves the port as it was; a refused port is not watched.
+                if (known) {
+                    portConfigs.put(name, previous);
+                    notices.accept("cannot change " + name + ": " + e.getMessage());
+                } else {
+                    portConfigs.remove(name);
+                    monitor.watch(portConfigs.keySet());
+                    notices.accept("cannot add " + name + ": " + e.getMessage());
+                }
             }
         });
     }
@@ -142,14 +153,8 @@ public final class LacpRuntime implements AutoCloseable {
     private void attach(PortConfig config) {
         LinkState state = monitor.read(config.name());
         MacAddress mac = state.exists() ? state.mac() : MacAddress.ZERO;
-        system.addPort(config, mac, System.nanoTime());
+        system.addPort(config, mac, System.nanoTime()); // its link is down until onLink: it sends nothing
         portMacs.put(config.name(), mac);
-        if (state.exists() && state.up()) {
-            // Opening the capture takes a while (the first one loads libpcap): open it before reading the
-            // clock, so that the first LACPDU's send time, which the transmit limit counts from, is the time
-            // it really went out.
-            openChannel(config.name(), state.index());
-        }
         onLink(state, System.nanoTime());
     }
 
@@ -284,21 +289,25 @@ public final class LacpRuntime implements AutoCloseable {
             system.linkDown(name, now);
             return;
         }
-        if (!state.mac().equals(portMacs.get(name))) {
+        MacAddress knownMac = portMacs.get(name);
+        if (!state.mac().equals(knownMac)) {
             // Frames go out with the port's own MAC: a port whose MAC changed is added afresh.
-            if (portMacs.get(name) != null && !MacAddress.ZERO.equals(portMacs.get(name))) {
+            if (knownMac != null && !MacAddress.ZERO.equals(knownMac)) {
                 notices.accept(name + ": MAC address now " + state.mac() + ", the port starts afresh");
             }
             system.removePort(name, now);
             system.addPort(portConfigs.get(name), state.mac(), now);
             portMacs.put(name, state.mac());
         }
-        Integer openOn = openIndex.get(name);
-        if (openOn == null || openOn != state.index()) {
+        OpenChannel open = channels.get(name);
+        if (open == null || open.ifindex() != state.index()) {
             closeChannel(name); // re-created: the old capture handle is dead
             openChannel(name, state.index());
+            // Opening takes a while (the first one loads libpcap): the clock is read again, so that the first
+            // LACPDU's send time, which the transmit limit counts from, is the time it really went out.
+            now = System.nanoTime();
         }
-        boolean wasUp = before != null && before.exists() && before.up();
+        boolean wasUp = before != null && before.up(); // an absent interface is never up
         if (state.up()) {
             if (!wasUp || before.speedMbps() != state.speedMbps() || before.duplex() != state.duplex()) {
                 notices.accept(name + ": link up, " + (state.speedMbps() > 0 ? state.speedMbps() + " Mb/s" : "speed unknown")
@@ -315,25 +324,23 @@ public final class LacpRuntime implements AutoCloseable {
 
     private void openChannel(String name, int index) {
         try {
-            openIndex.put(name, index);
-            channels.put(name, opener.open(name, bytes -> post(now -> {
+            FrameChannel channel = opener.open(name, bytes -> post(now -> {
                 if (system.hasPort(name)) { // a frame captured just before its port was removed is dropped
                     system.receive(name, Unpooled.wrappedBuffer(bytes), now);
                 }
-            })));
+            }));
+            channels.put(name, new OpenChannel(channel, index));
         } catch (IOException e) {
-            // e.g. a re-created interface reported before it is up ("That device is not up"): forget the
-            // attempt, so that the next report of this link (it coming up) opens it again
-            openIndex.remove(name);
+            // e.g. a re-created interface reported before it is up ("That device is not up"): nothing is
+            // kept of the attempt, so that the next report of this link (it coming up) opens it again
             notices.accept(e.getMessage());
         }
     }
 
     private void closeChannel(String name) {
-        openIndex.remove(name);
-        FrameChannel c = channels.remove(name);
-        if (c != null) {
-            c.close();
+        OpenChannel open = channels.remove(name);
+        if (open != null) {
+            open.channel().close();
         }
     }
 
@@ -344,7 +351,7 @@ public final class LacpRuntime implements AutoCloseable {
     }
 
     private boolean transmit(String port, io.netty.buffer.ByteBuf frame) {
-        FrameChannel c = channels.get(port);
-        return c != null && c.send(frame);
+        OpenChannel open = channels.get(port);
+        return open != null && open.channel().send(frame);
     }
 }

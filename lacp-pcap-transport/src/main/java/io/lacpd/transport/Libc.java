@@ -48,4 +48,13 @@ final class Libc {
                                       int[] addressLength) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    /** Closes {@code fd}, ignoring an error: Linux frees the descriptor even when close reports one (close(2)). */
+    static void closeQuietly(int fd) {
+        try {
+            close(fd);
+        } catch (LastErrorException e) {
+            // nothing left to do
+        }
+    }
 }

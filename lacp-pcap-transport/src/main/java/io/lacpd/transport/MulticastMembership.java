@@ -25,7 +25,6 @@ final class MulticastMembership implements AutoCloseable {
     private static final int PACKET_MR_MULTICAST = 0;
     /** struct packet_mreq: int mr_ifindex, unsigned short mr_type, mr_alen, unsigned char mr_address[8]. */
     private static final int PACKET_MREQ_SIZE = 16;
-    private static final int MAC_LENGTH = 6;
 
     private final int fd;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -50,7 +49,7 @@ final class MulticastMembership implements AutoCloseable {
             Libc.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, packetMreq(ifindex, group),
                     PACKET_MREQ_SIZE);
         } catch (LastErrorException e) {
-            closeQuietly(fd);
+            Libc.closeQuietly(fd);
             throw new IOException("cannot add " + group + " to the multicast filter of " + interfaceName + ": "
                     + e.getMessage());
         }
@@ -59,26 +58,18 @@ final class MulticastMembership implements AutoCloseable {
 
     private static byte[] packetMreq(int ifindex, MacAddress group) {
         ByteBuffer mreq = ByteBuffer.allocate(PACKET_MREQ_SIZE).order(ByteOrder.nativeOrder());
-        mreq.putInt(ifindex).putShort((short) PACKET_MR_MULTICAST).putShort((short) MAC_LENGTH);
+        mreq.putInt(ifindex).putShort((short) PACKET_MR_MULTICAST).putShort((short) RtnetlinkParser.ETHER_ADDR_LEN);
         for (int shift = 40; shift >= 0; shift -= 8) {
             mreq.put((byte) (group.bits() >>> shift));
         }
         return mreq.array();
     }
 
-    private static void closeQuietly(int fd) {
-        try {
-            Libc.close(fd);
-        } catch (LastErrorException e) {
-            // the descriptor is released even when close reports an error (close(2))
-        }
-    }
-
     /** Leaves the group: closing the socket drops its membership. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            closeQuietly(fd);
+            Libc.closeQuietly(fd);
         }
     }
 }

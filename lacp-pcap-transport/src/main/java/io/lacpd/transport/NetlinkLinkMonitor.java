@@ -36,7 +36,6 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
     private final byte[] sender = new byte[SOCKADDR_NL_LENGTH];
     private final int[] senderLength = new int[1];
     private volatile long overruns;
-    private volatile long ignored;
 
     /**
      * Opens the rtnetlink socket and joins the link group.
@@ -66,7 +65,7 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
             address.putShort(0, (short) Libc.AF_NETLINK).putInt(8, RTMGRP_LINK);
             Libc.bind(s, address.array(), SOCKADDR_NL_LENGTH);
         } catch (LastErrorException e) {
-            closeQuietly(s);
+            Libc.closeQuietly(s);
             throw new IOException("cannot bind an rtnetlink socket to the link group: " + e.getMessage(), e);
         }
         fd = s;
@@ -78,11 +77,6 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
         return overruns;
     }
 
-    /** How many received messages were malformed, truncated, not from the kernel or not understood. */
-    long ignored() {
-        return ignored;
-    }
-
     @Override
     void watch(LinkReporter reporter) {
         // What queued up since the socket was opened is older than the state sysfs gives now.
@@ -92,7 +86,6 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
                 receive(reporter);
             } catch (RuntimeException e) {
                 // A bug here must not end the monitoring; the next notification or resync corrects the state.
-                ignored++;
                 System.err.println("link-monitor: skipped a notification: " + e);
             }
         }
@@ -110,7 +103,6 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
                 case Libc.ENOBUFS -> recoverFromOverrun(reporter);
                 default -> {
                     // Unexpected: degrade to polling sysfs rather than spin on the error.
-                    ignored++;
                     LockSupport.parkNanos(RETRY_NANOS);
                     resync(reporter);
                 }
@@ -119,17 +111,14 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
         }
         if (length > DATAGRAM_BYTES) {
             // MSG_TRUNC gave the real length: part of it is lost, so ask sysfs instead.
-            ignored++;
             resync(reporter);
             return;
         }
         if (ByteBuffer.wrap(sender).order(ByteOrder.nativeOrder()).getInt(4) != 0) {
             // nl_pid 0 is the kernel; only it speaks for the links.
-            ignored++;
             return;
         }
         Datagram d = RtnetlinkParser.parse(datagram.getByteBuffer(0, length));
-        ignored += d.ignored();
         if (d.overrun()) {
             recoverFromOverrun(reporter);
             return;
@@ -184,15 +173,7 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
 
     @Override
     void release() {
-        closeQuietly(fd);
-    }
-
-    private static void closeQuietly(int fd) {
-        try {
-            Libc.close(fd);
-        } catch (LastErrorException e) {
-            // Linux frees the descriptor even when close reports an error: nothing left to do.
-        }
+        Libc.closeQuietly(fd);
     }
 
     /** struct timeval: two C longs, seconds and microseconds. */

@@ -37,9 +37,9 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>The capture thread (a daemon named {@code capture-<interface>}) survives errors: it counts them and goes
- * on. When the interface disappears it stops for good: {@link #isCapturing()} turns false and {@link #send}
- * returns false; close the channel, and open a new one once the interface is back. Frames longer than 256
- * octets are delivered truncated; LACPDUs and Marker PDUs have 124.
+ * on. When the interface disappears it stops for good and {@link #send} returns false; close the channel, and
+ * open a new one once the interface is back. Frames longer than 256 octets are delivered truncated; LACPDUs
+ * and Marker PDUs have 124.
  */
 public final class PcapFrameChannel implements FrameChannel {
 
@@ -196,23 +196,9 @@ public final class PcapFrameChannel implements FrameChannel {
                 // already released by another close()
             }
             LockSupport.unpark(captureThread);
-            joinCaptureThread();
+            ThreadedLinkMonitor.joinUninterruptibly(captureThread);
         }
         release();
-    }
-
-    private void joinCaptureThread() {
-        boolean interrupted = false;
-        while (captureThread.isAlive()) {
-            try {
-                captureThread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void release() {
@@ -223,22 +209,22 @@ public final class PcapFrameChannel implements FrameChannel {
     }
 
     /** False once closed, or once the interface this channel was opened on has disappeared. */
-    public boolean isCapturing() {
+    boolean isCapturing() {
         return capturing && !closed;
     }
 
     /** Errors libpcap reported while capturing. */
-    public long receiveErrors() {
+    long receiveErrors() {
         return receiveErrors.get();
     }
 
     /** Exceptions the consumer threw; each frame after one is still delivered. */
-    public long consumerErrors() {
+    long consumerErrors() {
         return consumerErrors.get();
     }
 
     /** Calls of {@link #send} that returned false. */
-    public long sendFailures() {
+    long sendFailures() {
         return sendFailures.get();
     }
 

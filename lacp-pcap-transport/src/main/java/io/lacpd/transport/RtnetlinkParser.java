@@ -45,7 +45,8 @@ final class RtnetlinkParser {
     private static final int AF_UNSPEC = 0;
     /** rta_type's top bits are flags (NLA_F_NESTED, NLA_F_NET_BYTEORDER), not part of the type. */
     private static final int NLA_TYPE_MASK = 0x3FFF;
-    private static final int ETHER_ADDR_LEN = 6;
+    /** Octets of a MAC address (ETH_ALEN). */
+    static final int ETHER_ADDR_LEN = 6;
 
     private RtnetlinkParser() {
     }

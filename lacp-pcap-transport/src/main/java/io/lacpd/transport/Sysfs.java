@@ -38,8 +38,8 @@ final class Sysfs {
             int operstate = Math.max(RtnetlinkParser.IF_OPER_UNKNOWN,
                     RtnetlinkParser.OPERSTATES.indexOf(optionalText(dir, "operstate")));
             boolean up = RtnetlinkParser.carriesTraffic((flags & RtnetlinkParser.IFF_UP) != 0, carrier, operstate);
-            return new LinkState(name, index, true, type == RtnetlinkParser.ARPHRD_ETHER, up, speedMbps(name),
-                    duplex(name), mtu, mac);
+            return new LinkState(name, index, true, type == RtnetlinkParser.ARPHRD_ETHER, up, speedMbps(dir),
+                    duplex(dir), mtu, mac);
         } catch (IOException | NumberFormatException e) {
             // Deleted while we read it, or an entry of /sys/class/net that is no interface.
             return LinkState.absent(name);
@@ -49,7 +49,18 @@ final class Sysfs {
     /** Link speed in Mb/s; 0 when unknown, as while the link is down (the file then reads -1 or fails). */
     static int speedMbps(String name) {
         Path dir = dir(name);
-        String text = dir == null ? null : optionalText(dir, "speed");
+        return dir == null ? 0 : speedMbps(dir);
+    }
+
+    /** Link duplex; unknown when the kernel does not know it, as while the link is down. */
+    static Duplex duplex(String name) {
+        Path dir = dir(name);
+        return dir == null ? Duplex.UNKNOWN : duplex(dir);
+    }
+
+    /** For {@link #read}, which has the interface's directory already: no second check of the name. */
+    private static int speedMbps(Path dir) {
+        String text = optionalText(dir, "speed");
         try {
             return text == null ? 0 : Math.max(0, Integer.parseInt(text));
         } catch (NumberFormatException e) {
@@ -57,9 +68,8 @@ final class Sysfs {
         }
     }
 
-    static Duplex duplex(String name) {
-        Path dir = dir(name);
-        String text = dir == null ? null : optionalText(dir, "duplex");
+    private static Duplex duplex(Path dir) {
+        String text = optionalText(dir, "duplex");
         if ("full".equals(text)) {
             return Duplex.FULL;
         }
@@ -69,16 +79,16 @@ final class Sysfs {
     /** An integer attribute of an interface, such as "ifindex" or "type". */
     static int intAttribute(String name, String attribute) throws IOException {
         Path dir = dir(name);
-        if (dir == null) {
-            throw new IOException("no such network interface: " + name);
-        }
         try {
-            return Integer.parseInt(text(dir, attribute));
+            if (dir != null) {
+                return Integer.parseInt(text(dir, attribute));
+            }
         } catch (NoSuchFileException e) {
-            throw new IOException("no such network interface: " + name);
+            // deleted, or never there: the same as a name no interface can have
         } catch (NumberFormatException e) {
             throw new IOException("cannot read the " + attribute + " of " + name + ": " + e.getMessage());
         }
+        throw new IOException("no such network interface: " + name);
     }
 
     /** The interface's directory, or null for a name no interface can have (and that could leave the tree). */

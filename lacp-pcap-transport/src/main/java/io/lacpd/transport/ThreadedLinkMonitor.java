@@ -92,7 +92,11 @@ abstract class ThreadedLinkMonitor implements LinkMonitor {
         }
     }
 
-    private static void joinUninterruptibly(Thread t) {
+    /**
+     * Waits for {@code t} to end even when interrupted, since returning early would let a listener or consumer
+     * call run on after close; the interrupt is kept for the caller.
+     */
+    static void joinUninterruptibly(Thread t) {
         boolean interrupted = false;
         while (t.isAlive()) {
             try {

@@ -130,11 +130,10 @@ class LacpRuntimeTest {
 
     @Test
     void twoRuntimesNegotiateInRealTime() throws Exception {
-        LacpRuntime a = runtime("a", monitorA, eventsA);
-        LacpRuntime b = runtime("b", monitorB, eventsB);
         long start = System.nanoTime();
-        a.start();
-        b.start();
+        Running running = startedWithBothPorts();
+        LacpRuntime a = running.a();
+        LacpRuntime b = running.b();
         awaitState(a, LacpRuntimeTest::allDistributing);
         awaitState(b, LacpRuntimeTest::allDistributing);
         long took = System.nanoTime() - start;
@@ -148,10 +147,7 @@ class LacpRuntimeTest {
 
     @Test
     void carrierLossReachesTheMachinesAtOnceAndCarrierReturnBringsTheLinkBack() throws Exception {
-        LacpRuntime a = runtime("a", monitorA, eventsA);
-        LacpRuntime b = runtime("b", monitorB, eventsB);
-        a.start();
-        b.start();
+        startedWithBothPorts();
         awaitEvent(eventsA, "a2: distributing");
         long lost = System.nanoTime();
         monitorA.set(link("a2", 12, false, 0x02_0000_0000_a2L));
@@ -163,10 +159,9 @@ class LacpRuntimeTest {
 
     @Test
     void aDeletedInterfaceThatComesBackIsOpenedAgain() throws Exception {
-        LacpRuntime a = runtime("a", monitorA, eventsA);
-        LacpRuntime b = runtime("b", monitorB, eventsB);
-        a.start();
-        b.start();
+        Running running = startedWithBothPorts();
+        LacpRuntime a = running.a();
+        LacpRuntime b = running.b();
         awaitEvent(eventsA, "a2: distributing");
         monitorA.set(LinkState.absent("a2"));
         awaitEvent(eventsA, "a2: not distributing");
@@ -180,10 +175,9 @@ class LacpRuntimeTest {
 
     @Test
     void closingTellsThePartnerFirst() throws Exception {
-        LacpRuntime a = runtime("a", monitorA, eventsA);
-        LacpRuntime b = runtime("b", monitorB, eventsB);
-        a.start();
-        b.start();
+        Running running = startedWithBothPorts();
+        LacpRuntime a = running.a();
+        LacpRuntime b = running.b();
         awaitState(b, LacpRuntimeTest::allDistributing);
         eventsB.clear();
         long closing = System.nanoTime();
@@ -225,7 +219,8 @@ class LacpRuntimeTest {
         assertFalse(eventsA.contains("a2: not distributing"), "the other port was not disturbed: " + eventsA);
         Boolean stillThere = a.call(sys -> sys.hasPort("a1"), 1000);
         assertFalse(stillThere);
-        monitorA.set(link("a1", 11, false, 0x02_0000_0000_a1L)); // no longer watched: nothing happens
+        assertFalse(monitorA.watches("a1"), "a removed port's interface is no longer watched");
+        monitorA.set(link("a1", 11, false, 0x02_0000_0000_a1L)); // so this reaches nothing
         Boolean a2 = a.call(sys -> sys.snapshot().port("a2").distributing(), 1000);
         assertTrue(a2);
     }
@@ -245,11 +240,18 @@ class LacpRuntimeTest {
     }
 
     @Test
+    void aRefusedChangeIsANoticeAndThePortKeepsRunning() throws Exception {
+        LacpRuntime a = startedWithBothPorts().a();
+        awaitEvent(eventsA, "a2: distributing");
+        a.putPort(PortConfig.of("a2", 1)); // a1 has port number 1
+        awaitEvent(eventsA, "notice: cannot change a2: port a2: port number 1 is already used by port a1");
+        Boolean a2 = a.call(sys -> sys.snapshot().port("a2").distributing(), 1000); // the loop still runs
+        assertTrue(a2);
+    }
+
+    @Test
     void linkChangesAreNoticedInOneLineEach() throws Exception {
-        LacpRuntime a = runtime("a", monitorA, eventsA);
-        LacpRuntime b = runtime("b", monitorB, eventsB);
-        a.start();
-        b.start();
+        LacpRuntime b = startedWithBothPorts().b();
         awaitEvent(eventsA, "notice: a2: link up, 10000 Mb/s, full duplex");
         awaitState(b, LacpRuntimeTest::allDistributing);
         monitorA.set(link("a2", 12, false, 0x02_0000_0000_a2L));
@@ -259,6 +261,15 @@ class LacpRuntimeTest {
         monitorA.set(link("a2", 13, true, 0x02_0000_0000_c2L));
         awaitEvent(eventsA, "notice: a2: MAC address now 02:00:00:00:00:c2, the port starts afresh");
         awaitEvent(eventsA, "notice: a2: link up, 10000 Mb/s, full duplex");
+    }
+
+    /** Runtimes A and B with both ports each, started. */
+    private Running startedWithBothPorts() {
+        LacpRuntime a = runtime("a", monitorA, eventsA);
+        LacpRuntime b = runtime("b", monitorB, eventsB);
+        a.start();
+        b.start();
+        return new Running(a, b);
     }
 
     /**
@@ -293,6 +304,10 @@ class LacpRuntimeTest {
             if (l != null && watched.contains(s.name())) {
                 l.accept(s);
             }
+        }
+
+        boolean watches(String name) {
+            return watched.contains(name);
         }
 
         @Override

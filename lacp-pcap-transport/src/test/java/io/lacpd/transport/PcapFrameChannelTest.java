@@ -1,5 +1,6 @@
 package io.lacpd.transport;
 
+import static io.lacpd.transport.VethPair.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -43,36 +43,31 @@ class PcapFrameChannelTest {
     private static final MacAddress MAC_A = MacAddress.parse("02:00:00:00:00:0a");
     private static final MacAddress MAC_B = MacAddress.parse("02:00:00:00:00:0b");
 
+    private VethPair pair;
     private String a;
     private String b;
-    private String suffix;
     private final List<PcapFrameChannel> channels = new ArrayList<>();
 
     @BeforeAll
-    static void requireRoot() throws IOException {
-        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        if (!Integer.valueOf(0).equals(uid)) {
-            fail("these tests create veth interfaces and capture on them: run them as root (uid is " + uid + ")");
-        }
+    static void requireRoot() {
+        VethPair.requireRoot();
     }
 
     @BeforeEach
     void createVethPair() throws IOException, InterruptedException {
-        suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
-        a = "pcA" + suffix;
-        b = "pcB" + suffix;
-        ip("link", "add", a, "type", "veth", "peer", "name", b);
+        pair = VethPair.create("pc");
+        a = pair.a;
+        b = pair.b;
         ip("link", "set", a, "up");
         ip("link", "set", b, "up");
         awaitFramesPassBothWays();
     }
 
     @AfterEach
-    void cleanUp() throws IOException, InterruptedException {
+    void cleanUp() {
         channels.forEach(PcapFrameChannel::close);
-        // deleting one end deletes the pair and the macvlan on it; a test may have deleted them already
-        run("ip", "link", "del", a);
-        run("ip", "link", "del", "pcT" + suffix);
+        // the pair and what the test made through it; a test may have deleted them already
+        pair.close();
     }
 
     @Test
@@ -136,7 +131,7 @@ class PcapFrameChannelTest {
     void receiverThatFiltersMulticastStillGetsLacpdus() throws Exception {
         // a macvlan drops group-addressed frames not in its multicast list, as a NIC does in hardware; without
         // the channel's membership (or promiscuous mode) this LACPDU does not reach it
-        String macvlan = "pcM" + suffix;
+        String macvlan = pair.name('M');
         ip("link", "add", "link", b, "name", macvlan, "type", "macvlan", "mode", "bridge");
         ip("link", "set", macvlan, "up");
         PcapFrameChannel channelA = open(a, frame -> { });
@@ -161,7 +156,7 @@ class PcapFrameChannelTest {
 
     @Test
     void tunDeviceIsRefused() throws Exception {
-        String tun = "pcT" + suffix;
+        String tun = pair.name('T');
         ip("tuntap", "add", "dev", tun, "mode", "tun");
 
         IOException e = assertThrows(IOException.class, () -> open(tun, frame -> { }));
@@ -172,7 +167,7 @@ class PcapFrameChannelTest {
 
     @Test
     void missingInterfaceIsNamed() {
-        String missing = "pcX" + suffix;
+        String missing = pair.name('X');
 
         IOException e = assertThrows(IOException.class, () -> open(missing, frame -> { }));
         assertEquals("no such network interface: " + missing, e.getMessage());
@@ -389,25 +384,6 @@ class PcapFrameChannelTest {
                 .filter(fields -> fields[1].equals(name))
                 .map(fields -> fields[4])
                 .toList();
-    }
-
-    private static void ip(String... args) throws IOException, InterruptedException {
-        String[] command = new String[args.length + 1];
-        command[0] = "ip";
-        System.arraycopy(args, 0, command, 1, args.length);
-        ProcessResult result = run(command);
-        if (result.exitCode != 0) {
-            fail(String.join(" ", command) + " failed (" + result.exitCode + "): " + result.output.trim());
-        }
-    }
-
-    private record ProcessResult(int exitCode, String output) {
-    }
-
-    private static ProcessResult run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        return new ProcessResult(process.waitFor(), output);
     }
 
     /** Queues what a channel delivers; {@link #next()} waits for the next frame up to the deadline. */

@@ -12,18 +12,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A veth pair made with ip(8) under names no other test or concurrent run uses ("lmA" and "lmB" and five
- * random hex digits); {@link #close} deletes it and any interface made through {@link #name}.
+ * A veth pair made with ip(8) under names no other test or concurrent run uses (a prefix such as "lm", then
+ * "A" or "B", then five random hex digits); {@link #close} deletes it and any interface made through
+ * {@link #name}.
  */
 final class VethPair implements AutoCloseable {
 
     /** The end the monitors watch, and its peer, whose state drives the carrier of {@link #a}. */
     final String a;
     final String b;
+    private final String prefix;
     private final String suffix;
     private final List<String> made = new ArrayList<>();
 
-    private VethPair(String suffix) {
+    private VethPair(String prefix, String suffix) {
+        this.prefix = prefix;
         this.suffix = suffix;
         this.a = name('A');
         this.b = name('B');
@@ -32,13 +35,18 @@ final class VethPair implements AutoCloseable {
     /** Fails the test unless it runs as root: the tests make and break real interfaces. */
     static void requireRoot() {
         assertEquals("0", run("id", "-u").trim(),
-                "the link monitor tests create veth interfaces and must run as root (uid 0)");
+                "these tests create veth interfaces and must run as root (uid 0)");
     }
 
-    /** Creates a fresh pair, both ends down. */
+    /** Creates a fresh pair named "lm...", both ends down. */
     static VethPair create() {
+        return create("lm");
+    }
+
+    /** Creates a fresh pair whose names begin with {@code prefix} (two letters keep them within IFNAMSIZ). */
+    static VethPair create(String prefix) {
         for (int attempt = 0; attempt < 10; attempt++) {
-            VethPair p = new VethPair(String.format("%05x", ThreadLocalRandom.current().nextInt(0x100000)));
+            VethPair p = new VethPair(prefix, String.format("%05x", ThreadLocalRandom.current().nextInt(0x100000)));
             if (!Files.exists(Path.of("/sys/class/net", p.a)) && !Files.exists(Path.of("/sys/class/net", p.b))) {
                 p.add();
                 return p;
@@ -49,7 +57,7 @@ final class VethPair implements AutoCloseable {
 
     /** An interface name of this pair's family, deleted at close if it exists then. */
     String name(char kind) {
-        String name = "lm" + kind + suffix;
+        String name = prefix + kind + suffix;
         made.add(name);
         return name;
     }
