@@ -5,6 +5,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -45,39 +46,55 @@ final class ControlServer implements AutoCloseable {
      * @throws IOException with one line naming the socket, e.g. when another lacpd uses it
      */
     void start() throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        FileLock lock;
         try {
-            Path dir = path.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             lockFile = FileChannel.open(Path.of(path + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            if (lockFile.tryLock() == null) {
-                throw new IOException("control socket " + path + " is in use by another lacpd");
-            }
-            Files.deleteIfExists(path); // left behind by a daemon that was killed
-            Path privateDir = Files.createTempDirectory(dir, ".lacpd-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path staging = privateDir.resolve("s");
-            try {
-                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                server.bind(UnixDomainSocketAddress.of(staging));
-                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-------"));
-                Files.move(staging, path, StandardCopyOption.ATOMIC_MOVE);
-                published = true;
-            } finally {
-                Files.deleteIfExists(staging);
-                Files.deleteIfExists(privateDir);
-            }
-        } catch (AccessDeniedException e) {
-            close();
-            throw new IOException("control socket " + path + ": permission denied on " + e.getFile()
-                    + " (lacpd runs as root)");
+            lock = lockFile.tryLock();
         } catch (IOException e) {
+            throw failed(e);
+        }
+        if (lock == null) {
             close();
-            throw e.getMessage() != null && e.getMessage().startsWith("control socket") ? e
-                    : new IOException("control socket " + path + ": " + e.getMessage());
+            throw new IOException("control socket " + path + " is in use by another lacpd");
+        }
+        try {
+            publish(dir);
+        } catch (IOException e) {
+            throw failed(e);
         }
         thread = new Thread(this::serve, "control");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Binds the socket in a private directory of {@code dir}, then moves it to its path. */
+    private void publish(Path dir) throws IOException {
+        Files.deleteIfExists(path); // left behind by a daemon that was killed
+        Path privateDir = Files.createTempDirectory(dir, ".lacpd-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path staging = privateDir.resolve("s");
+        try {
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(staging));
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-------"));
+            Files.move(staging, path, StandardCopyOption.ATOMIC_MOVE);
+            published = true;
+        } finally {
+            Files.deleteIfExists(staging);
+            Files.deleteIfExists(privateDir);
+        }
+    }
+
+    /** Closes what the start opened and names the socket in the failure's one line. */
+    private IOException failed(IOException e) {
+        close();
+        if (e instanceof AccessDeniedException denied) {
+            return new IOException("control socket " + path + ": permission denied on " + denied.getFile()
+                    + " (lacpd runs as root)");
+        }
+        return new IOException("control socket " + path + ": " + e.getMessage());
     }
 
     private void serve() {

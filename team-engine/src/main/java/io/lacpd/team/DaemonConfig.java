@@ -162,6 +162,15 @@ public record DaemonConfig(String team, List<String> ports, String mode, LacpTim
                 loadBalancing, dataPlane, socket, configFile);
     }
 
+    /**
+     * These settings, but with the team name, mode and control socket of the running config: a reload cannot
+     * change those, as they name the daemon and where lacpctl finds it.
+     */
+    public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
+        return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
+                portPriority, muxControl, loadBalancing, dataPlane, running.controlSocket, configFile);
+    }
+
     /** The LACP system settings of this team. */
     public SystemConfig systemConfig() {
         return new SystemConfig(systemPriority, systemMac, muxControl, 0);

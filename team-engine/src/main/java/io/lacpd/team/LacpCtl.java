@@ -1,12 +1,6 @@
 package io.lacpd.team;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
-import java.io.StringWriter;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -66,7 +60,7 @@ public final class LacpCtl {
         for (Path s : sockets) {
             answers.add(ask(s, json ? "status --json" : "status"));
         }
-        return json ? mergeTeams(answers) : String.join("\n", answers);
+        return json ? StatusJson.merge(answers) : String.join("\n", answers);
     }
 
     private static List<Path> sockets() throws IOException {
@@ -83,7 +77,22 @@ public final class LacpCtl {
         return found;
     }
 
+    /** The daemon's answer; an "error: ..." answer or a socket that does not answer is an IOException. */
     private static String ask(Path socket, String request) throws IOException {
+        String answer;
+        try {
+            answer = exchange(socket, request);
+        } catch (IOException e) {
+            throw new IOException("cannot reach lacpd at " + socket + ": " + e.getMessage());
+        }
+        if (answer.startsWith("error: ")) {
+            throw new IOException(socket + ": " + answer.substring(7).strip());
+        }
+        return answer;
+    }
+
+    /** Writes one request line and reads until the daemon closes the connection. */
+    private static String exchange(Path socket, String request) throws IOException {
         try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             c.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
             StringBuilder answer = new StringBuilder();
@@ -93,42 +102,7 @@ public final class LacpCtl {
                 answer.append(StandardCharsets.UTF_8.decode(in));
                 in.clear();
             }
-            String text = answer.toString();
-            if (text.startsWith("error: ")) {
-                throw new IOException(socket + ": " + text.substring(7).strip());
-            }
-            return text;
-        } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(socket.toString())) {
-                throw e;
-            }
-            throw new IOException("cannot reach lacpd at " + socket + ": " + e.getMessage());
+            return answer.toString();
         }
-    }
-
-    /** One {"teams":[...]} holding the teams of every daemon's answer. */
-    private static String mergeTeams(List<String> answers) throws IOException {
-        JsonFactory factory = new JsonFactory();
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = factory.createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeArrayFieldStart("teams");
-            for (String answer : answers) {
-                try (JsonParser p = factory.createParser(answer)) {
-                    while (p.nextToken() != null) {
-                        if (p.currentToken() == JsonToken.FIELD_NAME && p.currentName().equals("teams")) {
-                            p.nextToken();
-                            while (p.nextToken() == JsonToken.START_OBJECT) {
-                                g.copyCurrentStructure(p);
-                            }
-                        }
-                    }
-                }
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        return out + "\n";
     }
 }

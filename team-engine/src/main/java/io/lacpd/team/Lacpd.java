@@ -1,7 +1,6 @@
 package io.lacpd.team;
 
 import io.lacpd.core.LacpSystem;
-import io.lacpd.core.PortConfig;
 import io.lacpd.core.SystemSnapshot;
 import io.lacpd.transport.LacpRuntime;
 import io.lacpd.transport.LinkMonitor;
@@ -83,13 +82,8 @@ public final class Lacpd {
 
     private void start() throws ConfigException, IOException {
         checkCapture(config.ports());
-        monitor = LinkMonitors.open();
-        try {
-            checkInterfaces(config.ports());
-        } catch (ConfigException e) {
-            monitor.close();
-            throw e;
-        }
+        monitor = LinkMonitors.open(); // on a failure from here on, main's stop() closes what was opened
+        checkInterfaces(config.ports());
         // The socket first: a second lacpd for the same team stops here, before it touches the NICs.
         control = new ControlServer(config.controlSocket(), this::answer);
         control.start();
@@ -177,9 +171,7 @@ public final class Lacpd {
             log.line("reload: a new team name or control socket applies at the next start only");
         }
         Map<String, Integer> numbers = portNumbers.renumber(next.ports());
-        DaemonConfig applied = new DaemonConfig(config.team(), next.ports(), config.mode(), next.timeout(),
-                next.activity(), next.systemPriority(), next.systemMac(), next.key(), next.portPriority(),
-                next.muxControl(), next.loadBalancing(), next.dataPlane(), config.controlSocket(), next.configFile());
+        DaemonConfig applied = next.withStartOnlySettingsOf(config);
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> system.reconfigure(applied.systemConfig(), now));

@@ -2,6 +2,8 @@ package io.lacpd.team;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.lacpd.core.AggregatorSnapshot;
 import io.lacpd.core.PortCounters;
 import io.lacpd.core.PortSnapshot;
@@ -24,18 +26,54 @@ public final class StatusJson {
 
     /** {@code {"teams":[...]}} for these teams. */
     public static String render(List<TeamStatus> teams) {
+        try {
+            return document(g -> {
+                for (TeamStatus t : teams) {
+                    team(g, t);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string", e);
+        }
+    }
+
+    /**
+     * One {@code {"teams":[...]}} holding the teams of every answer, each a {@link #render} of some daemon.
+     *
+     * @throws IOException when an answer is not JSON
+     */
+    public static String merge(List<String> answers) throws IOException {
+        return document(g -> {
+            for (String answer : answers) {
+                try (JsonParser p = FACTORY.createParser(answer)) {
+                    while (p.nextToken() != null) {
+                        if (p.currentToken() == JsonToken.FIELD_NAME && p.currentName().equals("teams")) {
+                            p.nextToken();
+                            while (p.nextToken() == JsonToken.START_OBJECT) {
+                                g.copyCurrentStructure(p);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Writes the elements of a {@code "teams"} array. */
+    private interface Teams {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** The status document around these teams, pretty-printed, with a final newline. */
+    private static String document(Teams teams) throws IOException {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeArrayFieldStart("teams");
-            for (TeamStatus t : teams) {
-                team(g, t);
-            }
+            teams.write(g);
             g.writeEndArray();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to a string", e);
         }
         return out + "\n";
     }
@@ -49,7 +87,6 @@ public final class StatusJson {
         g.writeNumberField("priority", t.snapshot().systemPriority());
         g.writeStringField("mac", t.snapshot().system().toString());
         g.writeEndObject();
-        AggregatorSnapshot active = t.activeAggregator();
         g.writeArrayFieldStart("aggregators");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             g.writeStartObject();
@@ -61,7 +98,7 @@ public final class StatusJson {
             g.writeBooleanField("individual", a.individual());
             strings(g, "ports", a.selectedPorts());
             strings(g, "distributing", a.distributingPorts());
-            g.writeBooleanField("active", active != null && active.id() == a.id());
+            g.writeBooleanField("active", t.isActive(a));
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -122,10 +159,9 @@ public final class StatusJson {
         g.writeNumberField("port_priority", i.portPriority());
         g.writeNumberField("port", i.port());
         g.writeObjectFieldStart("state");
-        g.writeStringField("activity", i.state().has(StateBit.LACP_ACTIVITY) ? "active" : "passive");
-        g.writeStringField("timeout", i.state().has(StateBit.LACP_TIMEOUT) ? "short" : "long");
-        for (StateBit bit : List.of(StateBit.AGGREGATION, StateBit.SYNCHRONIZATION, StateBit.COLLECTING,
-                StateBit.DISTRIBUTING, StateBit.DEFAULTED, StateBit.EXPIRED)) {
+        g.writeStringField("activity", TeamStatus.activity(i.state()));
+        g.writeStringField("timeout", TeamStatus.timeout(i.state()));
+        for (StateBit bit : TeamStatus.SHOWN_BITS) {
             g.writeBooleanField(bit.jsonName(), i.state().has(bit));
         }
         g.writeEndObject();

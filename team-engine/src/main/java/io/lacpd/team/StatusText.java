@@ -30,10 +30,9 @@ public final class StatusText {
         out.append("  mode: ").append(t.mode()).append('\n');
         out.append("  status: ").append(t.status()).append('\n');
         out.append("  system: ").append(t.snapshot().systemPriority()).append(',').append(t.snapshot().system()).append('\n');
-        AggregatorSnapshot active = t.activeAggregator();
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             out.append("\n  aggregator ").append(a.id());
-            if (active != null && active.id() == a.id()) {
+            if (t.isActive(a)) {
                 out.append(" (active)");
             }
             if (a.individual()) {
@@ -79,10 +78,9 @@ public final class StatusText {
 
     private static void info(StringBuilder out, String who, PortInfo i) {
         List<String> flags = new ArrayList<>();
-        flags.add(i.state().has(StateBit.LACP_ACTIVITY) ? "active" : "passive");
-        flags.add(i.state().has(StateBit.LACP_TIMEOUT) ? "short timeout" : "long timeout");
-        for (StateBit bit : List.of(StateBit.AGGREGATION, StateBit.SYNCHRONIZATION, StateBit.COLLECTING,
-                StateBit.DISTRIBUTING, StateBit.DEFAULTED, StateBit.EXPIRED)) {
+        flags.add(TeamStatus.activity(i.state()));
+        flags.add(TeamStatus.timeout(i.state()) + " timeout");
+        for (StateBit bit : TeamStatus.SHOWN_BITS) {
             if (i.state().has(bit)) {
                 flags.add(bit.jsonName());
             }

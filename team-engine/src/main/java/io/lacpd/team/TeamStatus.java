@@ -3,6 +3,10 @@ package io.lacpd.team;
 import io.lacpd.core.AggregatorSnapshot;
 import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.SystemSnapshot;
+import io.lacpd.core.pdu.LacpState;
+import io.lacpd.core.pdu.StateBit;
+
+import java.util.List;
 
 /**
  * The team's view of its LACP system: which aggregator carries the team's traffic, and whether the team is
@@ -18,6 +22,23 @@ import io.lacpd.core.SystemSnapshot;
  */
 public record TeamStatus(String name, String mode, SystemSnapshot snapshot) {
 
+    /**
+     * The state bits the status shows by name, in this order; activity and timeout are shown as words instead
+     * (see {@link #activity} and {@link #timeout}).
+     */
+    public static final List<StateBit> SHOWN_BITS = List.of(StateBit.AGGREGATION, StateBit.SYNCHRONIZATION,
+            StateBit.COLLECTING, StateBit.DISTRIBUTING, StateBit.DEFAULTED, StateBit.EXPIRED);
+
+    /** "active" or "passive": the LACP_Activity bit of this state. */
+    public static String activity(LacpState state) {
+        return state.has(StateBit.LACP_ACTIVITY) ? "active" : "passive";
+    }
+
+    /** "short" or "long": the LACP_Timeout bit of this state. */
+    public static String timeout(LacpState state) {
+        return state.has(StateBit.LACP_TIMEOUT) ? "short" : "long";
+    }
+
     /** The aggregator carrying the team's traffic, or null when no port distributes. */
     public AggregatorSnapshot activeAggregator() {
         AggregatorSnapshot best = null;
@@ -28,6 +49,16 @@ public record TeamStatus(String name, String mode, SystemSnapshot snapshot) {
             }
         }
         return best;
+    }
+
+    /** Whether this aggregator is the {@linkplain #activeAggregator active} one. */
+    public boolean isActive(AggregatorSnapshot aggregator) {
+        return isActive(aggregator.id());
+    }
+
+    private boolean isActive(int aggregatorId) {
+        AggregatorSnapshot active = activeAggregator();
+        return active != null && active.id() == aggregatorId;
     }
 
     /** "up" when every port carries traffic, "degraded" when some do, "down" when none does. */
@@ -44,8 +75,7 @@ public record TeamStatus(String name, String mode, SystemSnapshot snapshot) {
         if (p.failureReason() != null) {
             return p.failureReason();
         }
-        AggregatorSnapshot active = activeAggregator();
-        return active != null && active.id() == p.aggregatorId() ? null
+        return isActive(p.aggregatorId()) ? null
                 : "in aggregator " + p.aggregatorId() + ", not the active one (another partner or key)";
     }
 }

@@ -31,12 +31,14 @@ class DaemonTest {
         }
     }
 
-    private void converge() throws Exception {
+    /** A and B on both links, both distributing on both; returns A's daemon. */
+    private Process converge() throws Exception {
         lab = new NetnsLab(2);
-        lab.startDaemon("A", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a");
+        Process a = lab.startDaemon("A", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a");
         lab.startDaemon("B", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0b");
         lab.await("A", allDistributing(2), 15_000);
         lab.await("B", allDistributing(2), 5_000);
+        return a;
     }
 
     @Test
@@ -107,11 +109,7 @@ class DaemonTest {
 
     @Test
     void aStoppedDaemonTellsItsPartnerWhichStopsDistributingWithinASecond() throws Exception {
-        lab = new NetnsLab(2);
-        Process a = lab.startDaemon("A", "--ports", "eth1,eth2");
-        lab.startDaemon("B", "--ports", "eth1,eth2");
-        lab.await("B", allDistributing(2), 15_000);
-        lab.await("A", allDistributing(2), 5_000);
+        Process a = converge();
         a.destroy(); // SIGTERM
         long stopped = lab.await("B", team -> !NetnsLab.distributing(team.get("ports").get(0))
                 && !NetnsLab.distributing(team.get("ports").get(1)), 1_000);
