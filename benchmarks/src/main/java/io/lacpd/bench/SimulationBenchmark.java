@@ -27,10 +27,12 @@ import java.util.concurrent.TimeUnit;
  * Targets: under 10 s for the hour, and at least 700,000 LACPDUs per second.
  *
  * <p>Besides the time, JMH reports the auxiliary counter {@code pdus}: the LACPDUs processed in the hour,
- * the rise of lacpdu_rx over all ports of both systems. Its per-iteration value is printed under each
- * iteration; JMH's summary line adds the counter up over all measured iterations. The rate of each
- * iteration (LACPDUs per second of wall-clock time) is printed by the benchmark itself at the end of the
- * iteration; a rate cannot be an auxiliary counter here, as JMH would add the rates up in its summary.
+ * the rise of lacpdu_rx over all ports of both systems. Each iteration checks it against the expected
+ * count (one LACPDU per second per port per direction) and fails when it differs. Its per-iteration
+ * value is printed under each iteration; JMH's summary line adds the counter up over all measured
+ * iterations. The rate of each iteration (LACPDUs per second of wall-clock time) is printed by the
+ * benchmark itself at the end of the iteration; a rate cannot be an auxiliary counter here, as JMH would
+ * add the rates up in its summary.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -80,10 +82,19 @@ public class SimulationBenchmark {
         counters.pdus = pdus;
     }
 
+    /** LACPDUs the timed hour carries: every port of both systems receives one a second. */
+    long expectedPdus() {
+        return 2L * links * RUN_SECONDS;
+    }
+
     @TearDown(Level.Iteration)
     public void report() {
         System.out.printf("[%,d LACPDUs in %.3f s = %,.0f LACPDUs/s] ", pdus, elapsedNanos / 1e9,
                 pdus / (elapsedNanos / 1e9));
         systems = null;
+        if (pdus != expectedPdus()) {
+            throw new IllegalStateException(String.format("%,d LACPDUs processed in the hour, expected %,d",
+                    pdus, expectedPdus()));
+        }
     }
 }

@@ -128,17 +128,25 @@ public final class NetnsLab implements AutoCloseable {
         }
     }
 
+    /** The side's port called {@code name}; null while the daemon does not answer. */
     public JsonNode port(String side, String name) {
         JsonNode team = status(side);
-        if (team == null) {
-            return null;
-        }
+        return team == null ? null : port(team, name);
+    }
+
+    /** The port called {@code name} in a team's JSON status. */
+    public static JsonNode port(JsonNode team, String name) {
         for (JsonNode p : team.get("ports")) {
             if (p.get("name").asText().equals(name)) {
                 return p;
             }
         }
         throw new AssertionError("no port " + name + " in " + team);
+    }
+
+    /** One of a port's {@code counters} in a team's JSON status. */
+    public static long counter(JsonNode team, String port, String name) {
+        return port(team, port).get("counters").get(name).asLong();
     }
 
     public static boolean distributing(JsonNode port) {
@@ -207,6 +215,25 @@ public final class NetnsLab implements AutoCloseable {
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         return out;
+    }
+
+    /**
+     * Runs a command and returns its standard output; a non-zero exit fails with the command's standard
+     * error (where tshark also puts its root warning), so a bad argument cannot pass for empty output.
+     */
+    public static String runChecked(String... cmd) throws IOException, InterruptedException {
+        Path err = Files.createTempFile("lacpd-cmd-", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            int rc = p.waitFor();
+            if (rc != 0) {
+                throw new IOException(String.join(" ", cmd) + " exited " + rc + ": " + Files.readString(err).strip());
+            }
+            return out;
+        } finally {
+            Files.deleteIfExists(err);
+        }
     }
 
     private static String javaBin() {

@@ -1,5 +1,7 @@
 package io.lacpd.interop.linux;
 
+import io.lacpd.team.NetnsLab;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,11 +116,11 @@ public final class LinuxBondPeer implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> made = new ArrayList<>();
         try {
-            host("ip", "-n", ns, "link", "set", "lo", "up");
+            NetnsLab.sh("ip", "-n", ns, "link", "set", "lo", "up");
             for (Nic nic : nics) {
-                host("ip", "-n", ns, "tuntap", "add", "dev", nic.tap, "mode", "tap");
+                NetnsLab.sh("ip", "-n", ns, "tuntap", "add", "dev", nic.tap, "mode", "tap");
                 made.add(nic.tap);
-                host("ip", "-n", ns, "link", "set", nic.tap, "up");
+                NetnsLab.sh("ip", "-n", ns, "link", "set", nic.tap, "up");
                 mirror(ns, nic.tap, nic.wire);
                 mirror(ns, nic.wire, nic.tap);
             }
@@ -160,8 +162,8 @@ public final class LinuxBondPeer implements AutoCloseable {
 
     /** tc mirred: every frame arriving on {@code from} leaves through {@code to}. */
     private static void mirror(String ns, String from, String to) throws IOException, InterruptedException {
-        host("tc", "-n", ns, "qdisc", "add", "dev", from, "ingress");
-        host("tc", "-n", ns, "filter", "add", "dev", from, "parent", "ffff:", "protocol", "all", "prio", "10",
+        NetnsLab.sh("tc", "-n", ns, "qdisc", "add", "dev", from, "ingress");
+        NetnsLab.sh("tc", "-n", ns, "filter", "add", "dev", from, "parent", "ffff:", "protocol", "all", "prio", "10",
                 "u32", "match", "u32", "0", "0", "action", "mirred", "egress", "redirect", "dev", to);
     }
 
@@ -292,8 +294,8 @@ public final class LinuxBondPeer implements AutoCloseable {
     public void silence(int index, boolean silent) throws IOException, InterruptedException {
         String tap = nics.get(index).tap;
         if (silent) {
-            host("tc", "-n", ns, "filter", "add", "dev", tap, "parent", "ffff:", "protocol", "0x8809", "prio", "1",
-                    "u32", "match", "u32", "0", "0", "action", "mirred", "egress", "redirect", "dev", "lo");
+            NetnsLab.sh("tc", "-n", ns, "filter", "add", "dev", tap, "parent", "ffff:", "protocol", "0x8809",
+                    "prio", "1", "u32", "match", "u32", "0", "0", "action", "mirred", "egress", "redirect", "dev", "lo");
         } else {
             hostQuiet("tc", "-n", ns, "filter", "del", "dev", tap, "parent", "ffff:", "prio", "1");
         }
@@ -354,14 +356,6 @@ public final class LinuxBondPeer implements AutoCloseable {
             } catch (IllegalStateException e) {
                 // the JVM is already shutting down; the hook kills nothing that is still alive
             }
-        }
-    }
-
-    static void host(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out.strip());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.lacpd.interop.linux;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lacpd.interop.LacpCapture;
 import io.lacpd.team.NetnsLab;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +20,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static io.lacpd.team.NetnsLab.counter;
 import static io.lacpd.team.NetnsLab.distributing;
+import static io.lacpd.team.NetnsLab.port;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -205,15 +208,6 @@ class LinuxBondingTest {
             }
             return activeAggregator(team) == agg;
         };
-    }
-
-    private static JsonNode port(JsonNode team, String name) {
-        for (JsonNode p : team.get("ports")) {
-            if (p.get("name").asText().equals(name)) {
-                return p;
-            }
-        }
-        throw new AssertionError("no port " + name + " in " + team);
     }
 
     private static int activeAggregator(JsonNode team) {
@@ -443,6 +437,10 @@ class LinuxBondingTest {
         long told = linux.await(s -> !s.carrying("eth0") && !s.carrying("eth1"), 3_000);
         System.out.printf("interop-linux: lacpd stopped (SIGTERM): Linux stopped distributing after %.0f ms%n",
                 told / 1e6);
+        // Our farewell goes out within a second (the transmit limit may hold it that long); Linux's own
+        // timeout would take about 3 s.
+        assertTrue(told < TimeUnit.MILLISECONDS.toNanos(1_500),
+                "Linux was told, it did not wait for a timeout: " + told / 1_000_000 + " ms");
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         startOurs("eth1,eth2");
         long back = System.nanoTime();
@@ -525,10 +523,6 @@ class LinuxBondingTest {
         BondStatus b = linux.status();
         assertFalse(b.slave("eth0").actor().shortTimeout());
         assertTrue(b.slave("eth0").partner().shortTimeout());
-    }
-
-    private static long counter(JsonNode team, String port, String name) {
-        return port(team, port).get("counters").get(name).asLong();
     }
 
     @Test

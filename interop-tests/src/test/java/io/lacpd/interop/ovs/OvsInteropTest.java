@@ -1,6 +1,7 @@
 package io.lacpd.interop.ovs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lacpd.interop.LacpCapture;
 import io.lacpd.team.NetnsLab;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static io.lacpd.interop.ovs.Poll.ms;
+import static io.lacpd.team.NetnsLab.counter;
+import static io.lacpd.team.NetnsLab.port;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -127,15 +129,7 @@ class OvsInteropTest {
     // ---- what each side says ----
 
     static boolean oursCarrying(JsonNode team, String port) {
-        if (team == null) {
-            return false;
-        }
-        for (JsonNode p : team.get("ports")) {
-            if (p.get("name").asText().equals(port)) {
-                return NetnsLab.distributing(p);
-            }
-        }
-        throw new AssertionError("no port " + port + " in " + team);
+        return team != null && NetnsLab.distributing(port(team, port));
     }
 
     static boolean oursAllCarrying(JsonNode team, int links) {
@@ -310,15 +304,6 @@ class OvsInteropTest {
                 && ours.get("port").asInt() == theirs.portId()
                 && ours.get("port_priority").asInt() == theirs.portPriority()
                 && ovsWords(ours.get("state")).equals(theirs.state());
-    }
-
-    static JsonNode port(JsonNode team, String name) {
-        for (JsonNode p : team.get("ports")) {
-            if (p.get("name").asText().equals(name)) {
-                return p;
-            }
-        }
-        throw new AssertionError("no port " + name + " in " + team);
     }
 
     static List<String> names(JsonNode array) {
@@ -603,10 +588,6 @@ class OvsInteropTest {
         }
     }
 
-    static long counter(JsonNode team, String port, String name) {
-        return port(team, port).get("counters").get(name).asLong();
-    }
-
     // ---- 8. every PDU we sent, checked by Wireshark's dissector ----
 
     /**
@@ -618,20 +599,7 @@ class OvsInteropTest {
     void s8_everyPduWeSentToOvsIsCleanForTshark() throws Exception {
         int links = 2;
         NetnsLab lab = lab(links);
-        Path pcap = lab.dir.resolve("a.pcap");
-        Path tcpdumpLog = lab.dir.resolve("tcpdump.log");
-        Process tcpdump = new ProcessBuilder("ip", "netns", "exec", lab.nsA, "tcpdump", "-i", "any", "--immediate-mode", "-U", "-w",
-                pcap.toString(), "ether proto 0x8809").redirectErrorStream(true)
-                .redirectOutput(tcpdumpLog.toFile()).start();
-        track(() -> {
-            tcpdump.destroy();
-            if (!tcpdump.waitFor(5, TimeUnit.SECONDS)) {
-                tcpdump.destroyForcibly();
-                tcpdump.waitFor(5, TimeUnit.SECONDS);
-            }
-        });
-        Poll.until("tcpdump listening", 10_000, () -> Files.readString(tcpdumpLog).contains("listening on"),
-                () -> tcpdumpLog.toString());
+        LacpCapture cap = track(LacpCapture.start(lab.nsA, lab.dir.resolve("a.pcap")));
         Process ours = startOurs(lab, links);
         long t0 = System.nanoTime();
         OvsPeer ovs = startOvs(lab, "B", bond(links));
@@ -649,10 +617,9 @@ class OvsInteropTest {
         // a block that has not been handed over yet when tcpdump stops are lost: the capture would miss
         // the farewell LACPDUs.
         Thread.sleep(500);
-        tcpdump.destroy();
-        assertTrue(tcpdump.waitFor(10, TimeUnit.SECONDS), "tcpdump exits");
+        assertTrue(cap.stop(), "tcpdump exits");
 
-        String out = NetnsLab.run("tshark", "-r", pcap.toString(), "-T", "fields", "-E", "separator=/t",
+        String out = NetnsLab.runChecked("tshark", "-r", cap.file.toString(), "-T", "fields", "-E", "separator=/t",
                 "-e", "frame.time_epoch", "-e", "sll.src.eth", "-e", "slow.subtype", "-e", "lacp.actor.sysid",
                 "-e", "lacp.actor.port", "-e", "lacp.actor.state", "-e", "_ws.expert.message");
         Map<String, List<Double>> times = new TreeMap<>();
@@ -690,7 +657,7 @@ class OvsInteropTest {
         Results.note("capture: " + captured + " LACPDUs from us (counters said " + sent + " before the stop), "
                 + ovsFrames + " from OVS");
         assertTrue(captured >= sent, "every LACPDU our counters count is in the capture: " + captured + " < " + sent
-                + "\n" + timeline + "\ntcpdump: " + Files.readString(tcpdumpLog));
+                + "\n" + timeline + "\ntcpdump: " + Files.readString(cap.log));
         assertTrue(ovsFrames > 0, "OVS's PDUs were captured too");
         double shortest = Double.MAX_VALUE;
         for (Map.Entry<String, List<Double>> e : times.entrySet()) {

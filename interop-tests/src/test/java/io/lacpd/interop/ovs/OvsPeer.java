@@ -23,9 +23,10 @@ import java.util.stream.Stream;
  * devices), waits for those pids to go, kills them with SIGKILL if they do not, and deletes the directory.
  * A failed start cleans up the same way.
  *
- * <p>Commands and facts this relies on are in /work/shared/docs/peers.md: datapath_type=netdev is
- * required, ovs-appctl -t needs an absolute path, and the LACP identity has to be set explicitly in the
- * bond's own transaction because the defaults are not stable.
+ * <p>What this relies on about OVS: the bridge needs datapath_type=netdev (without it add-br succeeds
+ * and the bridge does nothing), ovs-appctl -t needs an absolute path to the control socket, and the LACP
+ * identity has to be set explicitly in the bond's own transaction because OVS's defaults are not stable
+ * (docs/interop.md).
  */
 public final class OvsPeer implements AutoCloseable {
 
@@ -224,10 +225,6 @@ public final class OvsPeer implements AutoCloseable {
         } catch (IOException e) {
             return "(no ovs-vswitchd log: " + e + ")";
         }
-    }
-
-    public long vswitchdPid() {
-        return vswitchd.pid();
     }
 
     private void inNs(String... cmd) throws IOException, InterruptedException {

@@ -1,4 +1,4 @@
-package io.lacpd.interop.linux;
+package io.lacpd.interop;
 
 import io.lacpd.team.NetnsLab;
 
@@ -14,20 +14,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * tcpdump on every interface of a namespace (slow-protocol frames only), read back with tshark: the
- * decoded LACPDUs, and Wireshark's expert verdict on them.
+ * decoded LACPDUs, and Wireshark's expert verdict on them. A tshark that exits non-zero (a display
+ * filter it does not understand, say) fails the call instead of returning nothing.
  */
-final class LacpCapture implements AutoCloseable {
+public final class LacpCapture implements AutoCloseable {
 
     /** One LACPDU as captured: when, and the actor fields that tell who sent it in which state. */
-    record Lacpdu(double epochSeconds, String actorSystem, int actorPort, int actorState) {
+    public record Lacpdu(double epochSeconds, String actorSystem, int actorPort, int actorState) {
 
-        boolean collectingDistributing() {
+        public boolean collectingDistributing() {
             return (actorState & 0x30) == 0x30;
         }
     }
 
-    final Path file;
-    private final Path log;
+    /** The capture file. */
+    public final Path file;
+    /** tcpdump's own output. */
+    public final Path log;
     private final Process tcpdump;
 
     private LacpCapture(Path file, Path log, Process tcpdump) {
@@ -36,7 +39,8 @@ final class LacpCapture implements AutoCloseable {
         this.tcpdump = tcpdump;
     }
 
-    static LacpCapture start(String ns, Path file) throws IOException, InterruptedException {
+    /** Starts tcpdump in namespace {@code ns}, writing to {@code file}; returns once it is listening. */
+    public static LacpCapture start(String ns, Path file) throws IOException, InterruptedException {
         Path log = file.resolveSibling(file.getFileName() + ".log");
         Process p = new ProcessBuilder("ip", "netns", "exec", ns, "tcpdump", "-i", "any", "--immediate-mode", "-U", "-w", file.toString(),
                 "ether proto 0x8809").redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -52,18 +56,28 @@ final class LacpCapture implements AutoCloseable {
         return c;
     }
 
-    /** Stops tcpdump (SIGTERM flushes the file; --immediate-mode left no frame in the kernel's ring). */
-    @Override
-    public void close() throws InterruptedException {
+    /**
+     * Stops tcpdump (SIGTERM flushes the file; --immediate-mode left no frame in the kernel's ring);
+     * returns whether it exited on SIGTERM within 10 s, as it should, rather than by SIGKILL after that.
+     */
+    public boolean stop() throws InterruptedException {
         tcpdump.destroy();
-        if (!tcpdump.waitFor(5, TimeUnit.SECONDS)) {
-            tcpdump.destroyForcibly();
-            tcpdump.waitFor(5, TimeUnit.SECONDS);
+        if (tcpdump.waitFor(10, TimeUnit.SECONDS)) {
+            return true;
         }
+        tcpdump.destroyForcibly();
+        tcpdump.waitFor(5, TimeUnit.SECONDS);
+        return false;
     }
 
-    List<Lacpdu> lacpdus() throws IOException, InterruptedException {
-        String out = NetnsLab.run("tshark", "-r", file.toString(), "-Y", "slow.subtype == 1", "-T", "fields",
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    /** Every LACPDU in the capture, in capture order. */
+    public List<Lacpdu> lacpdus() throws IOException, InterruptedException {
+        String out = NetnsLab.runChecked("tshark", "-r", file.toString(), "-Y", "slow.subtype == 1", "-T", "fields",
                 "-E", "separator=/t", "-e", "frame.time_epoch", "-e", "lacp.actor.sysid", "-e", "lacp.actor.port",
                 "-e", "lacp.actor.state");
         List<Lacpdu> pdus = new ArrayList<>();
@@ -77,8 +91,8 @@ final class LacpCapture implements AutoCloseable {
     }
 
     /** tshark's expert messages (severity and text, one a line) on the frames the display filter keeps. */
-    String expertInfo(String displayFilter) throws IOException, InterruptedException {
-        String out = NetnsLab.run("tshark", "-r", file.toString(), "-Y", displayFilter, "-T", "fields",
+    public String expertInfo(String displayFilter) throws IOException, InterruptedException {
+        String out = NetnsLab.runChecked("tshark", "-r", file.toString(), "-Y", displayFilter, "-T", "fields",
                 "-e", "frame.number", "-e", "_ws.expert.severity", "-e", "_ws.expert.message");
         StringBuilder b = new StringBuilder();
         for (String line : out.lines().toList()) {
@@ -91,8 +105,8 @@ final class LacpCapture implements AutoCloseable {
     }
 
     /** Counts the frames the display filter keeps. */
-    long count(String displayFilter) throws IOException, InterruptedException {
-        return NetnsLab.run("tshark", "-r", file.toString(), "-Y", displayFilter, "-T", "fields",
+    public long count(String displayFilter) throws IOException, InterruptedException {
+        return NetnsLab.runChecked("tshark", "-r", file.toString(), "-Y", displayFilter, "-T", "fields",
                 "-e", "frame.number").lines().filter(l -> !l.isBlank()).count();
     }
 
@@ -101,7 +115,7 @@ final class LacpCapture implements AutoCloseable {
      * sent its first LACPDU, so both sides were up and speaking, and the first moment at which the last
      * LACPDU of every expected sender said Collecting and Distributing (NaN when that never happened).
      */
-    static double[] convergence(List<Lacpdu> pdus, Set<String> senders) {
+    public static double[] convergence(List<Lacpdu> pdus, Set<String> senders) {
         Map<String, Boolean> latest = new HashMap<>();
         double speaking = Double.NaN;
         for (Lacpdu p : pdus) {
