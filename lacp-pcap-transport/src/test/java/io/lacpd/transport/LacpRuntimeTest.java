@@ -2,11 +2,13 @@ package io.lacpd.transport;
 
 import io.lacpd.core.Duplex;
 import io.lacpd.core.LacpEvent;
+import io.lacpd.core.LacpTimeout;
 import io.lacpd.core.PortConfig;
 import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.SystemConfig;
 import io.lacpd.core.SystemSnapshot;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.StateBit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +43,8 @@ class LacpRuntimeTest {
     private final ScriptedMonitor monitorA = new ScriptedMonitor();
     private final ScriptedMonitor monitorB = new ScriptedMonitor();
     private final BlockingQueue<String> eventsA = new LinkedBlockingQueue<>();
+    /** What {@link #startedWithA1Only} reports of A, never drained by the waits. */
+    private final List<String> logA = new CopyOnWriteArrayList<>();
     private final BlockingQueue<String> eventsB = new LinkedBlockingQueue<>();
     private final List<LacpRuntime> runtimes = new ArrayList<>();
 
@@ -232,11 +236,13 @@ class LacpRuntimeTest {
         LacpRuntime b = running.b();
         a.putPort(PortConfig.of("a2", 1)); // a1 has port number 1
         awaitEvent(eventsA, "cannot add a2: port a2: port number 1 is already used by port a1");
-        a.putPort(PortConfig.of("a1", 1).withPortPriority(100));
+        logA.clear();
+        // a new timeout leaves the Port ID as it was, so the partner has no reason to select again
+        a.putPort(PortConfig.of("a1", 1).withTimeout(LacpTimeout.LONG));
         a.putPort(PortConfig.of("a2", 2));
         awaitEvent(eventsA, "a2: distributing");
-        awaitState(b, s -> s.port("b1").partner().portPriority() == 100);
-        assertFalse(eventsA.contains("a1: not distributing"), "new settings in place: " + eventsA);
+        awaitState(b, s -> !s.port("b1").partner().state().has(StateBit.LACP_TIMEOUT));
+        assertFalse(logA.contains("a1: not distributing"), "new settings in place: " + logA);
     }
 
     @Test
@@ -278,7 +284,13 @@ class LacpRuntimeTest {
      */
     private Running startedWithA1Only() throws InterruptedException {
         LacpRuntime a = new LacpRuntime(SystemConfig.of(new MacAddress(0x02_0000_0000_0aL)),
-                List.of(PortConfig.of("a1", 1)), opener, monitorA, e -> eventsA.add(e.describe()), eventsA::add);
+                List.of(PortConfig.of("a1", 1)), opener, monitorA, e -> {
+                    eventsA.add(e.describe());
+                    logA.add(e.describe());
+                }, n -> {
+                    eventsA.add(n);
+                    logA.add(n);
+                });
         runtimes.add(a);
         LacpRuntime b = runtime("b", monitorB, eventsB);
         monitorA.set(link("a1", 11, true, 0x02_0000_0000_a1L));
