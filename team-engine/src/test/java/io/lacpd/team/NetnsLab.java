@@ -1,5 +1,8 @@
 package io.lacpd.team;
 
+import io.lacpd.team.control.LacpCtl;
+import io.lacpd.team.daemon.ConfigException;
+import io.lacpd.team.daemon.Lacpd;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

@@ -1,5 +1,6 @@
-package io.lacpd.team;
+package io.lacpd.team.daemon;
 
+import io.lacpd.team.NetnsLab;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

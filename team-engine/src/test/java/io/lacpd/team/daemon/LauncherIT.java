@@ -1,5 +1,6 @@
-package io.lacpd.team;
+package io.lacpd.team.daemon;
 
+import io.lacpd.team.NetnsLab;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.lacpd.team;
+package io.lacpd.team.control;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -21,7 +21,7 @@ import java.util.function.Function;
  * The daemon's control socket: a unix socket, mode 0600 (root only), no TCP. A client writes one request
  * line ("status" or "status --json") and reads the answer until the daemon closes the connection.
  */
-final class ControlServer implements AutoCloseable {
+public final class ControlServer implements AutoCloseable {
 
     /** Longest request line accepted. */
     private static final int MAX_REQUEST = 256;
@@ -33,7 +33,7 @@ final class ControlServer implements AutoCloseable {
     private boolean published;
     private Thread thread;
 
-    ControlServer(Path path, Function<String, String> handler) {
+    public ControlServer(Path path, Function<String, String> handler) {
         this.path = path;
         this.handler = handler;
     }
@@ -45,7 +45,7 @@ final class ControlServer implements AutoCloseable {
      *
      * @throws IOException with one line naming the socket, e.g. when another lacpd uses it
      */
-    void start() throws IOException {
+    public void start() throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         FileLock lock;
         try {

@@ -1,4 +1,4 @@
-package io.lacpd.team;
+package io.lacpd.team.daemon;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.lacpd.team;
+package io.lacpd.team.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.lacpd.team;
+package io.lacpd.team.daemon;
 
 /** A configuration the daemon cannot run with; the message is one line that names what is wrong. */
 public final class ConfigException extends Exception {

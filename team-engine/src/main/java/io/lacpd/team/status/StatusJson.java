@@ -1,4 +1,4 @@
-package io.lacpd.team;
+package io.lacpd.team.status;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,5 +1,8 @@
-package io.lacpd.team;
+package io.lacpd.team.control;
 
+import io.lacpd.team.daemon.ConfigException;
+import io.lacpd.team.daemon.DaemonConfig;
+import io.lacpd.team.status.StatusJson;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -33,7 +36,7 @@ public final class LacpCtl {
         }
     }
 
-    static String run(List<String> args) throws ConfigException, IOException {
+    public static String run(List<String> args) throws ConfigException, IOException {
         Path socket = null;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {

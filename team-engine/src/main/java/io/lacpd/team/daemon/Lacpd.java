@@ -1,6 +1,10 @@
-package io.lacpd.team;
+package io.lacpd.team.daemon;
 
 import io.lacpd.core.LacpSystem;
+import io.lacpd.team.control.ControlServer;
+import io.lacpd.team.status.StatusJson;
+import io.lacpd.team.status.StatusText;
+import io.lacpd.team.status.TeamStatus;
 import io.lacpd.core.SystemSnapshot;
 import io.lacpd.transport.LacpRuntime;
 import io.lacpd.transport.LinkMonitor;

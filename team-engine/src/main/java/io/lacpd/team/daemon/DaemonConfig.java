@@ -1,4 +1,4 @@
-package io.lacpd.team;
+package io.lacpd.team.daemon;
 
 import io.lacpd.core.LacpActivity;
 import io.lacpd.core.LacpTimeout;

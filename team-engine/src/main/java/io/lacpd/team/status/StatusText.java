@@ -1,4 +1,4 @@
-package io.lacpd.team;
+package io.lacpd.team.status;
 
 import io.lacpd.core.AggregatorSnapshot;
 import io.lacpd.core.PortCounters;
