@@ -204,6 +204,31 @@ public final class NetnsLab implements AutoCloseable {
         sh(full.toArray(String[]::new));
     }
 
+    /**
+     * Runs a command in a side's namespace to completion, at most {@code timeoutSeconds}: its exit code and its
+     * output (standard output and error together).
+     */
+    public Result execInNs(String side, long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(side)));
+        full.addAll(List.of(cmd));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        daemons.add(p);
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            throw new AssertionError(String.join(" ", cmd) + " did not exit within " + timeoutSeconds + " s: " + out);
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    /** Starts a command in a side's namespace (output and error together); {@link #close} ends it by pid. */
+    public Process startInNs(String side, String... cmd) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(side)));
+        full.addAll(List.of(cmd));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        daemons.add(p);
+        return p;
+    }
+
     public static void sh(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

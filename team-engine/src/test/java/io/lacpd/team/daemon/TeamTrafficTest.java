@@ -1,0 +1,167 @@
+package io.lacpd.team.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lacpd.team.NetnsLab;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.lacpd.team.NetnsLab.allDistributing;
+import static io.lacpd.team.NetnsLab.portDistributing;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The host's traffic through two teams: lacpd against lacpd in two network namespaces over two veth pairs,
+ * each with its TAP team interface and an address on it. Needs root, ping and iperf3; each test builds and
+ * removes its own namespaces and processes.
+ */
+class TeamTrafficTest {
+
+    private static final String ADDRESS_A = "192.0.2.1";
+    private static final String ADDRESS_B = "192.0.2.2";
+
+    private NetnsLab lab;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    /** Both teams up on both links, with their team interfaces tA and tB addressed. */
+    private void teamsUp(String... extraFlags) throws Exception {
+        lab = new NetnsLab(2);
+        lab.startDaemon("A", flags("--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a", extraFlags));
+        lab.startDaemon("B", flags("--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0b", extraFlags));
+        lab.await("A", allDistributing(2), 15_000);
+        lab.await("B", allDistributing(2), 5_000);
+        lab.await("A", team -> team.get("team_interface").get("carrier").asBoolean(), 3_000);
+        address("A", "tA", ADDRESS_A);
+        address("B", "tB", ADDRESS_B);
+    }
+
+    private static String[] flags(String a, String b, String c, String d, String... more) {
+        String[] all = new String[4 + more.length];
+        all[0] = a;
+        all[1] = b;
+        all[2] = c;
+        all[3] = d;
+        System.arraycopy(more, 0, all, 4, more.length);
+        return all;
+    }
+
+    private void address(String side, String dev, String address) throws IOException, InterruptedException {
+        lab.inNs(side, "ip", "addr", "add", address + "/24", "dev", dev);
+        lab.inNs(side, "ip", "link", "set", dev, "up");
+    }
+
+    @Test
+    void pingAndATcpTransferCrossTheTeamAndEightFlowsUseBothMembers() throws Exception {
+        teamsUp();
+        NetnsLab.Result ping = lab.execInNs("A", 20, "ping", "-c", "5", "-i", "0.2", "-W", "2", ADDRESS_B);
+        assertEquals(0, ping.exitCode(), ping.output());
+
+        JsonNode before = lab.status("A");
+        JsonNode iperf = iperf("-P", "8", "-t", "3");
+        double gbits = iperf.get("end").get("sum_received").get("bits_per_second").asDouble() / 1e9;
+        System.out.printf("8 TCP streams through the team: %.2f Gbit/s%n", gbits);
+        assertTrue(gbits > 0.1, "the transfer moved data: " + gbits + " Gbit/s");
+        JsonNode after = lab.status("A");
+        for (String member : List.of("eth1", "eth2")) {
+            long sent = traffic(after, member, "tx_packets") - traffic(before, member, "tx_packets");
+            System.out.printf("%s sent %d packets of the 8 flows%n", member, sent);
+            assertTrue(sent > 1000, member + " carried part of the 8 flows: " + sent + " packets");
+        }
+        assertEquals("02:00:00:0a:00:01", after.get("team_interface").get("mac").asText(),
+                "the team MAC is the first member's");
+    }
+
+    @Test
+    void aMemberPulledDuringATenMillisecondPingStreamCostsAtMostThreePings() throws Exception {
+        teamsUp();
+        for (String member : List.of("eth1", "eth2")) {
+            Process stream = lab.startInNs("A", "ping", "-i", "0.01", "-c", "500", "-W", "1", ADDRESS_B);
+            Thread.sleep(1500);
+            lab.inNs("B", "ip", "link", "set", member, "down");
+            lab.await("A", portDistributing(member, false), 2_000);
+            String out = new String(stream.getInputStream().readAllBytes());
+            assertTrue(stream.waitFor(20, TimeUnit.SECONDS));
+            long lost = lost(out);
+            System.out.printf("%s pulled during a 10 ms ping stream: %d of 500 lost%n", member, lost);
+            assertTrue(lost <= 3, member + " pulled: " + lost + " pings lost\n" + out);
+            lab.inNs("B", "ip", "link", "set", member, "up");
+            lab.await("A", allDistributing(2), 10_000);
+            lab.await("B", allDistributing(2), 5_000);
+        }
+    }
+
+    @Test
+    void framesReceivedOnAMemberThatIsNotCollectingNeverReachTheHost() throws Exception {
+        lab = new NetnsLab(2);
+        // B's team has eth1 only: A's eth2 hears no partner, so it is defaulted and never collects.
+        lab.startDaemon("A", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a");
+        lab.startDaemon("B", "--ports", "eth1", "--system-mac", "02:00:00:00:00:0b");
+        lab.await("A", allDistributing(1), 15_000);
+        address("A", "tA", ADDRESS_A);
+        address("B", "eth2", "192.0.2.9");
+        NetnsLab.Result ping = lab.execInNs("B", 20, "ping", "-c", "3", "-i", "0.2", "-W", "1", "-I", "eth2", ADDRESS_A);
+        assertTrue(ping.exitCode() != 0, "no answer through a member that is not collecting: " + ping.output());
+        JsonNode eth2 = NetnsLab.port(lab.status("A"), "eth2");
+        long dropped = eth2.get("traffic").get("rx_dropped").get("not_collecting").asLong();
+        assertTrue(dropped >= 3, "eth2's frames were counted as dropped: " + eth2);
+        assertEquals(0, eth2.get("traffic").get("rx_packets").asLong(), "none reached the host: " + eth2);
+        assertFalse(eth2.get("carrying_traffic").asBoolean());
+    }
+
+    @Test
+    void withoutADataPlaneTheStatusSaysTrafficIsNotTeamed() throws Exception {
+        lab = new NetnsLab(1);
+        lab.startDaemon("A", "--ports", "eth1", "--data-plane", "none");
+        lab.await("A", team -> team.get("data_plane").asText().equals("none"), 10_000);
+        assertTrue(lab.readLog("A").contains("host traffic is not teamed"), lab.readLog("A"));
+        assertFalse(lab.execInNs("A", 5, "ip", "link", "show", "tA").exitCode() == 0, "no team interface");
+    }
+
+    /** An iperf3 TCP transfer from A to B, as iperf3's JSON report. */
+    private JsonNode iperf(String... args) throws Exception {
+        Process server = lab.startInNs("B", "iperf3", "-s", "-1", "-B", ADDRESS_B);
+        try {
+            Thread.sleep(300);
+            String[] cmd = new String[4 + args.length];
+            cmd[0] = "iperf3";
+            cmd[1] = "-J";
+            cmd[2] = "-c";
+            cmd[3] = ADDRESS_B;
+            System.arraycopy(args, 0, cmd, 4, args.length);
+            NetnsLab.Result r = lab.execInNs("A", 60, cmd);
+            assertEquals(0, r.exitCode(), r.output());
+            return new ObjectMapper().readTree(r.output());
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long traffic(JsonNode team, String member, String counter) {
+        return NetnsLab.port(team, member).get("traffic").get(counter).asLong();
+    }
+
+    private static final Pattern SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
+
+    private static long lost(String pingOutput) {
+        Matcher m = SUMMARY.matcher(pingOutput);
+        if (!m.find()) {
+            throw new AssertionError("no ping summary in: " + pingOutput);
+        }
+        return Long.parseLong(m.group(1)) - Long.parseLong(m.group(2));
+    }
+}
