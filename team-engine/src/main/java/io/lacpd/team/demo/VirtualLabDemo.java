@@ -29,6 +29,7 @@ public final class VirtualLabDemo {
         this.out = out;
     }
 
+    /** Runs the demo to standard output; {@code ./lacpd demo} starts it when not root. Takes no arguments. */
     public static void main(String[] args) {
         new VirtualLabDemo(System.out).run();
     }
