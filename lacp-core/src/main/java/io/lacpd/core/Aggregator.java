@@ -54,7 +54,7 @@ final class Aggregator {
      */
     boolean ready() {
         for (AggregationPort p : selectedPorts) {
-            if (p.mux.state() == MuxMachine.State.WAITING && !p.vars.readyN) {
+            if (p.mux.state() == MuxState.WAITING && !p.vars.readyN) {
                 return false;
             }
         }

@@ -10,81 +10,76 @@ import io.lacpd.core.pdu.StateBit;
  */
 final class ChurnMachine {
 
-    /** Whose Synchronization a machine watches. */
+    /** Whose Synchronization a machine watches, with its timer and its figure's three states. */
     enum Side {
-        ACTOR(Timer.ACTOR_CHURN),
-        PARTNER(Timer.PARTNER_CHURN);
+        ACTOR(Timer.ACTOR_CHURN, ChurnState.NO_ACTOR_CHURN, ChurnState.ACTOR_CHURN_MONITOR, ChurnState.ACTOR_CHURN),
+        PARTNER(Timer.PARTNER_CHURN, ChurnState.NO_PARTNER_CHURN, ChurnState.PARTNER_CHURN_MONITOR,
+                ChurnState.PARTNER_CHURN);
 
         private final Timer timer;
+        private final ChurnState noChurn;
+        private final ChurnState monitor;
+        private final ChurnState churn;
 
-        Side(Timer timer) {
+        Side(Timer timer, ChurnState noChurn, ChurnState monitor, ChurnState churn) {
             this.timer = timer;
+            this.noChurn = noChurn;
+            this.monitor = monitor;
+            this.churn = churn;
         }
-    }
-
-    /** The states of Figures 6-23 and 6-24; {@link #standardName} gives the side-specific name. */
-    enum State {
-        NO_CHURN, CHURN_MONITOR, CHURN
     }
 
     private final AggregationPort port;
     private final PortVariables v;
     private final Side side;
-    private State state = State.CHURN_MONITOR;
+    private ChurnState state;
 
     ChurnMachine(AggregationPort port, Side side) {
         this.port = port;
         this.v = port.vars;
         this.side = side;
+        this.state = side.monitor;
     }
 
-    /** The standard's name of the current state, e.g. NO_ACTOR_CHURN or PARTNER_CHURN_MONITOR. */
-    String standardName() {
-        return switch (state) {
-            case NO_CHURN -> "NO_" + side + "_CHURN";
-            case CHURN_MONITOR -> side + "_CHURN_MONITOR";
-            case CHURN -> side + "_CHURN";
-        };
+    ChurnState state() {
+        return state;
     }
 
     boolean step(long now) {
         // Global transition: BEGIN or !port_enabled. While the port stays disabled the monitor keeps being
         // re-entered, so its timer does not run out on a port that is down.
         if (v.begin || !v.portEnabled) {
-            if (state == State.CHURN_MONITOR) {
+            if (state == side.monitor) {
                 v.timers.start(side.timer, now, ProtocolConstants.CHURN_DETECTION_TIME);
                 return false;
             }
-            return enter(State.CHURN_MONITOR, now);
+            return enter(side.monitor, now);
         }
         boolean sync = side == Side.ACTOR ? v.actor(StateBit.SYNCHRONIZATION) : v.partner(StateBit.SYNCHRONIZATION);
-        State next = switch (state) {
-            case CHURN_MONITOR -> sync ? State.NO_CHURN
-                    : v.timers.expired(side.timer, now) ? State.CHURN : null;
-            case NO_CHURN -> sync ? null : State.CHURN_MONITOR;
-            case CHURN -> sync ? State.NO_CHURN : null;
+        // A machine only ever holds its own side's states: each case names the actor's and the partner's.
+        ChurnState next = switch (state) {
+            case ACTOR_CHURN_MONITOR, PARTNER_CHURN_MONITOR -> sync ? side.noChurn
+                    : v.timers.expired(side.timer, now) ? side.churn : null;
+            case NO_ACTOR_CHURN, NO_PARTNER_CHURN -> sync ? null : side.monitor;
+            case ACTOR_CHURN, PARTNER_CHURN -> sync ? side.noChurn : null;
         };
         return next != null && enter(next, now);
     }
 
-    private boolean enter(State next, long now) {
-        State previous = state;
+    private boolean enter(ChurnState next, long now) {
+        ChurnState previous = state;
         state = next;
         switch (next) {
-            case CHURN_MONITOR -> v.timers.start(side.timer, now, ProtocolConstants.CHURN_DETECTION_TIME);
-            case NO_CHURN -> {
+            case ACTOR_CHURN_MONITOR, PARTNER_CHURN_MONITOR ->
+                    v.timers.start(side.timer, now, ProtocolConstants.CHURN_DETECTION_TIME);
+            case NO_ACTOR_CHURN, NO_PARTNER_CHURN -> {
                 // actor_churn / partner_churn = FALSE: the state itself is the variable here
             }
-            case CHURN -> {
-                if (side == Side.ACTOR) {
-                    v.actorChurnCount++;
-                } else {
-                    v.partnerChurnCount++;
-                }
-            }
+            case ACTOR_CHURN -> v.actorChurnCount++;
+            case PARTNER_CHURN -> v.partnerChurnCount++;
         }
-        if ((previous == State.CHURN) != (next == State.CHURN)) {
-            port.emit(new LacpEvent.ChurnChanged(port.name, side == Side.ACTOR, next == State.CHURN));
+        if ((previous == side.churn) != (next == side.churn)) {
+            port.emit(new LacpEvent.ChurnChanged(port.name, side == Side.ACTOR, next == side.churn));
         }
         return true;
     }

@@ -157,7 +157,7 @@ public final class LacpSystem {
 
     private void onLacpdu(AggregationPort p, Lacpdu pdu, long now) {
         run(p, now, pdu);
-        if (p.receive.state() == ReceiveMachine.State.CURRENT) {
+        if (p.receive.state() == ReceiveState.CURRENT) {
             boolean loopback = p.loopback();
             if (loopback && !p.loopbackReported) {
                 emit(new LacpEvent.LoopbackDetected(p.name));
@@ -178,7 +178,7 @@ public final class LacpSystem {
         MacAddress system = p.vars.partnerOper.system();
         int portNumber = p.vars.partnerOper.port();
         for (AggregationPort q : disabledPorts) {
-            if (q != p && q.receive.state() == ReceiveMachine.State.PORT_DISABLED
+            if (q != p && q.receive.state() == ReceiveState.PORT_DISABLED
                     && q.vars.partnerOper.port() == portNumber && q.vars.partnerOper.system().equals(system)) {
                 q.vars.portMoved = true;
                 enqueue(q);
@@ -340,43 +340,42 @@ public final class LacpSystem {
         PortVariables v = p.vars;
         return new PortSnapshot(p.name, new PortSnapshot.LinkStatus(v.portEnabled, p.speedMbps, p.duplex),
                 v.selected == Selected.SELECTED, v.aggregator == null ? 0 : v.aggregator.id,
-                p.receive.state().name(), p.periodic.state().name(), p.mux.state().name(), p.actorInfo(),
+                p.receive.state(), p.periodic.state(), p.mux.state(), p.actorInfo(),
                 v.partnerOper,
-                new PortSnapshot.ChurnStatus(p.actorChurn.standardName(), p.partnerChurn.standardName(),
+                new PortSnapshot.ChurnStatus(p.actorChurn.state(), p.partnerChurn.state(),
                         v.actorChurnCount, v.partnerChurnCount),
                 p.counters.snapshot(), failureReason(p));
     }
 
-    /** Why a port does not distribute, in the words an operator would look for; null when it does. */
-    private static String failureReason(AggregationPort p) {
+    /** Why a port does not distribute, the first fact that holds; null when it does. */
+    private static FailureReason failureReason(AggregationPort p) {
         PortVariables v = p.vars;
         if (v.actor(StateBit.DISTRIBUTING)) {
             return null;
         }
         if (!v.portEnabled) {
-            return "link down";
+            return FailureReason.LINK_DOWN;
         }
         if (!v.lacpEnabled) {
-            return "half duplex: LACP disabled";
+            return FailureReason.LACP_DISABLED;
         }
         if (p.loopback()) {
-            return "loopback: the partner is this system";
+            return FailureReason.LOOPBACK;
         }
-        if (p.receive.state() == ReceiveMachine.State.EXPIRED) {
-            return "partner expired: no LACPDU within the timeout";
+        if (p.receive.state() == ReceiveState.EXPIRED) {
+            return FailureReason.PARTNER_EXPIRED;
         }
-        if (p.receive.state() == ReceiveMachine.State.DEFAULTED) {
-            return v.actor(StateBit.LACP_ACTIVITY) ? "no partner: no LACPDU received (defaulted)"
-                    : "no partner: passive, and no active partner spoke (defaulted)";
+        if (p.receive.state() == ReceiveState.DEFAULTED) {
+            return FailureReason.PARTNER_DEFAULTED;
         }
         if (v.selected != Selected.SELECTED) {
-            return "not selected";
+            return FailureReason.NOT_SELECTED;
         }
         return switch (p.mux.state()) {
-            case WAITING -> "waiting for Aggregate_Wait_Time";
-            case ATTACHED -> "partner not in sync";
-            case COLLECTING -> "partner not collecting";
-            default -> "detaching";
+            case WAITING -> FailureReason.WAITING;
+            case ATTACHED -> FailureReason.PARTNER_NOT_IN_SYNC;
+            case COLLECTING -> FailureReason.PARTNER_NOT_COLLECTING;
+            default -> FailureReason.DETACHED;
         };
     }
 
@@ -401,7 +400,7 @@ public final class LacpSystem {
     /** Ports still WAITING on this aggregator are run again: it may have become Ready for them. */
     void wakeWaitingPorts(Aggregator a, AggregationPort changed) {
         for (AggregationPort q : a.selectedPorts) {
-            if (q != changed && q.mux.state() == MuxMachine.State.WAITING) {
+            if (q != changed && q.mux.state() == MuxState.WAITING) {
                 enqueue(q);
             }
         }

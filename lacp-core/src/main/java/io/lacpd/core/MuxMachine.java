@@ -9,57 +9,52 @@ import io.lacpd.core.pdu.StateBit;
  */
 final class MuxMachine {
 
-    /** The states of Figures 6-21 and 6-22. */
-    enum State {
-        DETACHED, WAITING, ATTACHED, COLLECTING, DISTRIBUTING, COLLECTING_DISTRIBUTING
-    }
-
     private final AggregationPort port;
     private final PortVariables v;
-    private State state = State.DETACHED;
+    private MuxState state = MuxState.DETACHED;
 
     MuxMachine(AggregationPort port) {
         this.port = port;
         this.v = port.vars;
     }
 
-    State state() {
+    MuxState state() {
         return state;
     }
 
     boolean step(long now, MuxControl control) {
         if (v.begin) {
-            return enter(State.DETACHED, now);
+            return enter(MuxState.DETACHED, now);
         }
         boolean selected = v.selected == Selected.SELECTED;
         boolean partnerSync = v.partner(StateBit.SYNCHRONIZATION);
-        State next = switch (state) {
-            case DETACHED -> selected ? State.WAITING : null;
+        MuxState next = switch (state) {
+            case DETACHED -> selected ? MuxState.WAITING : null;
             case WAITING -> {
                 if (!selected) {
-                    yield State.DETACHED;
+                    yield MuxState.DETACHED;
                 }
                 if (!v.readyN && v.timers.expired(Timer.WAIT_WHILE, now)) {
                     v.readyN = true; // Ready_N: this port has waited Aggregate_Wait_Time
                     port.readyChanged();
                 }
-                yield v.aggregator.ready() ? State.ATTACHED : null;
+                yield v.aggregator.ready() ? MuxState.ATTACHED : null;
             }
-            case ATTACHED -> !selected ? State.DETACHED
+            case ATTACHED -> !selected ? MuxState.DETACHED
                     : !partnerSync ? null
-                    : control == MuxControl.COUPLED ? State.COLLECTING_DISTRIBUTING : State.COLLECTING;
-            case COLLECTING -> !selected || !partnerSync ? State.ATTACHED
-                    : v.partner(StateBit.COLLECTING) ? State.DISTRIBUTING : null;
-            case DISTRIBUTING -> !selected || !partnerSync || !v.partner(StateBit.COLLECTING) ? State.COLLECTING : null;
-            case COLLECTING_DISTRIBUTING -> !selected || !partnerSync ? State.ATTACHED : null;
+                    : control == MuxControl.COUPLED ? MuxState.COLLECTING_DISTRIBUTING : MuxState.COLLECTING;
+            case COLLECTING -> !selected || !partnerSync ? MuxState.ATTACHED
+                    : v.partner(StateBit.COLLECTING) ? MuxState.DISTRIBUTING : null;
+            case DISTRIBUTING -> !selected || !partnerSync || !v.partner(StateBit.COLLECTING) ? MuxState.COLLECTING : null;
+            case COLLECTING_DISTRIBUTING -> !selected || !partnerSync ? MuxState.ATTACHED : null;
         };
         return next != null && enter(next, now);
     }
 
-    private boolean enter(State next, long now) {
-        State previous = state;
+    private boolean enter(MuxState next, long now) {
+        MuxState previous = state;
         state = next;
-        if (previous == State.WAITING) {
+        if (previous == MuxState.WAITING) {
             port.readyChanged(); // leaving WAITING may make the aggregator Ready for the others
         }
         switch (next) {

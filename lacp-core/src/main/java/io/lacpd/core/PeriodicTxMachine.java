@@ -9,39 +9,34 @@ import io.lacpd.core.pdu.StateBit;
  */
 final class PeriodicTxMachine {
 
-    /** The states of Figure 6-19. */
-    enum State {
-        NO_PERIODIC, FAST_PERIODIC, SLOW_PERIODIC, PERIODIC_TX
-    }
-
     private final PortVariables v;
-    private State state = State.NO_PERIODIC;
+    private PeriodicState state = PeriodicState.NO_PERIODIC;
 
     PeriodicTxMachine(PortVariables v) {
         this.v = v;
     }
 
-    State state() {
+    PeriodicState state() {
         return state;
     }
 
     boolean step(long now) {
         // Global transition: BEGIN, LACP disabled, port disabled, or both ends Passive.
         if (v.begin || v.silent()) {
-            return state != State.NO_PERIODIC && enter(State.NO_PERIODIC, now);
+            return state != PeriodicState.NO_PERIODIC && enter(PeriodicState.NO_PERIODIC, now);
         }
         boolean partnerShort = v.partner(StateBit.LACP_TIMEOUT);
         boolean expired = v.timers.expired(Timer.PERIODIC, now);
-        State next = switch (state) {
-            case NO_PERIODIC -> State.FAST_PERIODIC; // UCT
-            case FAST_PERIODIC -> expired ? State.PERIODIC_TX : !partnerShort ? State.SLOW_PERIODIC : null;
-            case SLOW_PERIODIC -> expired || partnerShort ? State.PERIODIC_TX : null;
-            case PERIODIC_TX -> partnerShort ? State.FAST_PERIODIC : State.SLOW_PERIODIC;
+        PeriodicState next = switch (state) {
+            case NO_PERIODIC -> PeriodicState.FAST_PERIODIC; // UCT
+            case FAST_PERIODIC -> expired ? PeriodicState.PERIODIC_TX : !partnerShort ? PeriodicState.SLOW_PERIODIC : null;
+            case SLOW_PERIODIC -> expired || partnerShort ? PeriodicState.PERIODIC_TX : null;
+            case PERIODIC_TX -> partnerShort ? PeriodicState.FAST_PERIODIC : PeriodicState.SLOW_PERIODIC;
         };
         return next != null && enter(next, now);
     }
 
-    private boolean enter(State next, long now) {
+    private boolean enter(PeriodicState next, long now) {
         state = next;
         switch (next) {
             case NO_PERIODIC -> v.timers.stop(Timer.PERIODIC);

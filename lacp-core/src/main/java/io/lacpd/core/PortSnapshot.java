@@ -18,9 +18,10 @@ import io.lacpd.core.pdu.PortInfo;
  * @param counters      frame counters
  * @param failureReason why the port does not distribute, or null when it does
  */
-public record PortSnapshot(String name, LinkStatus link, boolean selected, int aggregatorId, String receiveState,
-                           String periodicState, String muxState, PortInfo actor, PortInfo partner,
-                           ChurnStatus churn, PortCounters counters, String failureReason) {
+public record PortSnapshot(String name, LinkStatus link, boolean selected, int aggregatorId,
+                           ReceiveState receiveState, PeriodicState periodicState, MuxState muxState,
+                           PortInfo actor, PortInfo partner, ChurnStatus churn, PortCounters counters,
+                           FailureReason failureReason) {
 
     /** Link state of a port. */
     public record LinkStatus(boolean up, int speedMbps, Duplex duplex) {
@@ -34,7 +35,7 @@ public record PortSnapshot(String name, LinkStatus link, boolean selected, int a
      * @param actorCount   Actor_Churn_Count
      * @param partnerCount Partner_Churn_Count
      */
-    public record ChurnStatus(String actor, String partner, long actorCount, long partnerCount) {
+    public record ChurnStatus(ChurnState actor, ChurnState partner, long actorCount, long partnerCount) {
     }
 
     /** True when the port carries frames out (Actor Distributing). */

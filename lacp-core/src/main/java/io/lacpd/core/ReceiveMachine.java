@@ -8,25 +8,20 @@ import io.lacpd.core.pdu.StateBit;
 /** Receive machine, 802.1AX-2014 6.4.12, Figure 6-18. */
 final class ReceiveMachine {
 
-    /** The states of Figure 6-18. */
-    enum State {
-        INITIALIZE, PORT_DISABLED, LACP_DISABLED, EXPIRED, DEFAULTED, CURRENT
-    }
-
     /** The state bits whose echo update_NTT checks (6.4.9): Activity, Timeout, Synchronization, Aggregation. */
     private static final int NTT_BITS = StateBit.LACP_ACTIVITY.mask() | StateBit.LACP_TIMEOUT.mask()
             | StateBit.SYNCHRONIZATION.mask() | StateBit.AGGREGATION.mask();
 
     private final AggregationPort port;
     private final PortVariables v;
-    private State state = State.INITIALIZE;
+    private ReceiveState state = ReceiveState.INITIALIZE;
 
     ReceiveMachine(AggregationPort port) {
         this.port = port;
         this.v = port.vars;
     }
 
-    State state() {
+    ReceiveState state() {
         return state;
     }
 
@@ -38,29 +33,29 @@ final class ReceiveMachine {
      */
     boolean step(long now, Lacpdu pdu) {
         if (v.begin) {
-            return enter(State.INITIALIZE, now, null);
+            return enter(ReceiveState.INITIALIZE, now, null);
         }
         // Global transition: (!Port_Enabled) && (!Port_Moved) from any state.
-        if (!v.portEnabled && !v.portMoved && state != State.PORT_DISABLED) {
-            return enter(State.PORT_DISABLED, now, null);
+        if (!v.portEnabled && !v.portMoved && state != ReceiveState.PORT_DISABLED) {
+            return enter(ReceiveState.PORT_DISABLED, now, null);
         }
-        State next = switch (state) {
-            case INITIALIZE -> State.PORT_DISABLED; // UCT
-            case PORT_DISABLED -> v.portMoved ? State.INITIALIZE
-                    : v.portEnabled && v.lacpEnabled ? State.EXPIRED
-                    : v.portEnabled ? State.LACP_DISABLED : null;
-            case LACP_DISABLED -> v.lacpEnabled ? State.PORT_DISABLED : null;
-            case EXPIRED -> pdu != null ? State.CURRENT
-                    : v.timers.expired(Timer.CURRENT_WHILE, now) ? State.DEFAULTED : null;
-            case DEFAULTED -> pdu != null ? State.CURRENT : null;
-            case CURRENT -> pdu != null ? State.CURRENT
-                    : v.timers.expired(Timer.CURRENT_WHILE, now) ? State.EXPIRED : null;
+        ReceiveState next = switch (state) {
+            case INITIALIZE -> ReceiveState.PORT_DISABLED; // UCT
+            case PORT_DISABLED -> v.portMoved ? ReceiveState.INITIALIZE
+                    : v.portEnabled && v.lacpEnabled ? ReceiveState.EXPIRED
+                    : v.portEnabled ? ReceiveState.LACP_DISABLED : null;
+            case LACP_DISABLED -> v.lacpEnabled ? ReceiveState.PORT_DISABLED : null;
+            case EXPIRED -> pdu != null ? ReceiveState.CURRENT
+                    : v.timers.expired(Timer.CURRENT_WHILE, now) ? ReceiveState.DEFAULTED : null;
+            case DEFAULTED -> pdu != null ? ReceiveState.CURRENT : null;
+            case CURRENT -> pdu != null ? ReceiveState.CURRENT
+                    : v.timers.expired(Timer.CURRENT_WHILE, now) ? ReceiveState.EXPIRED : null;
         };
         return next != null && enter(next, now, pdu);
     }
 
-    private boolean enter(State next, long now, Lacpdu pdu) {
-        State previous = state;
+    private boolean enter(ReceiveState next, long now, Lacpdu pdu) {
+        ReceiveState previous = state;
         state = next;
         switch (next) {
             case INITIALIZE -> {
@@ -81,7 +76,7 @@ final class ReceiveMachine {
                 v.setPartner(StateBit.LACP_TIMEOUT, true); // Short Timeout: ask to be told fast
                 v.timers.start(Timer.CURRENT_WHILE, now, ProtocolConstants.SHORT_TIMEOUT_TIME);
                 v.setActor(StateBit.EXPIRED, true);
-                if (previous == State.CURRENT) {
+                if (previous == ReceiveState.CURRENT) {
                     port.emit(new LacpEvent.PartnerExpired(port.name));
                 }
             }

@@ -1,9 +1,9 @@
 package io.lacpd.core;
 
 /**
- * The Selected variable (802.1AX-2014 6.4.8). STANDBY is not produced: this Selection Logic puts no limit on
+ * The Selected variable, 802.1AX-2014 6.4.8. STANDBY is not produced: this Selection Logic puts no limit on
  * the number of ports in an aggregator.
  */
-enum Selected {
+public enum Selected {
     UNSELECTED, SELECTED
 }

@@ -54,7 +54,7 @@ final class SelectionLogic {
     /** Runs the selection for one port; true when it changed the port's Selected or aggregator. */
     boolean select(AggregationPort p) {
         PortVariables v = p.vars;
-        if (v.selected == Selected.SELECTED || p.mux.state() != MuxMachine.State.DETACHED) {
+        if (v.selected == Selected.SELECTED || p.mux.state() != MuxState.DETACHED) {
             return false;
         }
         boolean changed = false;

@@ -34,13 +34,14 @@ class ChurnTest {
             PortInfo partner = new PortInfo(100, Lab.mac(0xB0 + i % 2), 5, 100, 1, PARTNER_STATE);
             lab.injectLacpdu("A", "p1", partner, aboutA(lab));
             lab.run(0.5);
-            assertEquals(i * 1.5 + 0.5 >= 60 ? "ACTOR_CHURN" : "ACTOR_CHURN_MONITOR", lab.port("A", "p1").churn().actor(),
+            assertEquals(i * 1.5 + 0.5 >= 60 ? ChurnState.ACTOR_CHURN : ChurnState.ACTOR_CHURN_MONITOR,
+                    lab.port("A", "p1").churn().actor(),
                     "at " + lab.net.now());
             lab.injectLacpdu("A", "p1", partner, aboutA(lab));
             lab.run(1);
         }
         PortSnapshot p = lab.port("A", "p1");
-        assertEquals("ACTOR_CHURN", p.churn().actor());
+        assertEquals(ChurnState.ACTOR_CHURN, p.churn().actor());
         assertEquals(1, p.churn().actorCount());
         assertTrue(lab.events.contains(new LacpEvent.ChurnChanged("p1", true, true)));
 
@@ -51,8 +52,8 @@ class ChurnTest {
             lab.run(1);
         }
         p = lab.port("A", "p1");
-        assertEquals("ATTACHED", p.muxState());
-        assertEquals("NO_ACTOR_CHURN", p.churn().actor());
+        assertEquals(MuxState.ATTACHED, p.muxState());
+        assertEquals(ChurnState.NO_ACTOR_CHURN, p.churn().actor());
         assertTrue(lab.events.contains(new LacpEvent.ChurnChanged("p1", true, false)));
     }
 
@@ -64,16 +65,16 @@ class ChurnTest {
             lab.injectLacpdu("A", "p1", stuck, aboutA(lab));
             lab.run(1);
         }
-        assertEquals("PARTNER_CHURN_MONITOR", lab.port("A", "p1").churn().partner());
+        assertEquals(ChurnState.PARTNER_CHURN_MONITOR, lab.port("A", "p1").churn().partner());
         for (int i = 0; i < 3; i++) {
             lab.injectLacpdu("A", "p1", stuck, aboutA(lab));
             lab.run(1);
         }
         PortSnapshot p = lab.port("A", "p1");
-        assertEquals("PARTNER_CHURN", p.churn().partner());
+        assertEquals(ChurnState.PARTNER_CHURN, p.churn().partner());
         assertEquals(1, p.churn().partnerCount());
-        assertEquals("NO_ACTOR_CHURN", p.churn().actor(), "our side attached and is in sync");
-        assertEquals("partner not in sync", p.failureReason());
+        assertEquals(ChurnState.NO_ACTOR_CHURN, p.churn().actor(), "our side attached and is in sync");
+        assertEquals(FailureReason.PARTNER_NOT_IN_SYNC, p.failureReason());
     }
 
     @Test
@@ -81,7 +82,7 @@ class ChurnTest {
         Lab lab = Lab.twoSystems(1);
         lab.net.wireAt("A", "p1").setUp(false);
         lab.run(600);
-        assertEquals("ACTOR_CHURN_MONITOR", lab.port("A", "p1").churn().actor());
+        assertEquals(ChurnState.ACTOR_CHURN_MONITOR, lab.port("A", "p1").churn().actor());
         assertEquals(0, lab.port("A", "p1").churn().actorCount());
     }
 
@@ -91,8 +92,8 @@ class ChurnTest {
         lab.run(120);
         for (String sys : new String[] {"A", "B"}) {
             for (PortSnapshot p : lab.net.system(sys).snapshot().ports()) {
-                assertEquals("NO_ACTOR_CHURN", p.churn().actor());
-                assertEquals("NO_PARTNER_CHURN", p.churn().partner());
+                assertEquals(ChurnState.NO_ACTOR_CHURN, p.churn().actor());
+                assertEquals(ChurnState.NO_PARTNER_CHURN, p.churn().partner());
             }
         }
     }

@@ -39,11 +39,11 @@ class LacpSystemTest {
         assertEquals(2, sent.size());
         while (system.nextDeadline() - (t0 + ProtocolConstants.SHORT_TIMEOUT_TIME) < 0) {
             system.advance(system.nextDeadline());
-            assertEquals("EXPIRED", system.snapshot().port("p1").receiveState());
+            assertEquals(ReceiveState.EXPIRED, system.snapshot().port("p1").receiveState());
         }
         assertEquals(t0 + ProtocolConstants.SHORT_TIMEOUT_TIME, system.nextDeadline(), "current_while");
         system.advance(system.nextDeadline());
-        assertEquals("DEFAULTED", system.snapshot().port("p1").receiveState());
+        assertEquals(ReceiveState.DEFAULTED, system.snapshot().port("p1").receiveState());
     }
 
     @Test
@@ -56,7 +56,7 @@ class LacpSystemTest {
         for (int i = 0; i < 3; i++) {
             system.advance(system.nextDeadline());
         }
-        assertEquals("DEFAULTED", system.snapshot().port("p1").receiveState());
+        assertEquals(ReceiveState.DEFAULTED, system.snapshot().port("p1").receiveState());
         assertEquals(4, sent.size(), "one PDU at link up, then one a second while EXPIRED");
     }
 

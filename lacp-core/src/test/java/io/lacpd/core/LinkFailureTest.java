@@ -23,9 +23,9 @@ class LinkFailureTest {
         for (String sys : List.of("A", "B")) {
             PortSnapshot p = lab.port(sys, "p2");
             assertFalse(p.distributing());
-            assertEquals("PORT_DISABLED", p.receiveState());
+            assertEquals(ReceiveState.PORT_DISABLED, p.receiveState());
             assertFalse(p.partner().state().has(StateBit.SYNCHRONIZATION), "PORT_DISABLED clears partner sync");
-            assertEquals("link down", p.failureReason());
+            assertEquals(FailureReason.LINK_DOWN, p.failureReason());
             assertEquals(List.of("p1"), lab.net.system(sys).snapshot().aggregators().get(0).distributingPorts());
         }
         lab.run(10);
@@ -55,7 +55,7 @@ class LinkFailureTest {
         assertEquals(expired, stoppedDistributing, "EXPIRED clears partner Synchronization, so the mux leaves at once");
 
         PortSnapshot a1 = lab.port("A", "p1");
-        assertEquals("DEFAULTED", a1.receiveState());
+        assertEquals(ReceiveState.DEFAULTED, a1.receiveState());
         assertFalse(a1.partner().state().has(StateBit.SYNCHRONIZATION));
         assertTrue(a1.actor().state().has(StateBit.DEFAULTED));
         assertFalse(a1.distributing());
@@ -72,10 +72,10 @@ class LinkFailureTest {
         lab.net.wireAt("A", "p1").blockFrom("B", true);
         lab.run(3.5);
         PortSnapshot a1 = lab.port("A", "p1");
-        assertEquals("EXPIRED", a1.receiveState());
+        assertEquals(ReceiveState.EXPIRED, a1.receiveState());
         assertTrue(a1.actor().state().has(StateBit.EXPIRED));
         assertTrue(a1.partner().state().has(StateBit.LACP_TIMEOUT), "EXPIRED sets the partner's timeout to short");
-        assertEquals("partner expired: no LACPDU within the timeout", a1.failureReason());
+        assertEquals(FailureReason.PARTNER_EXPIRED, a1.failureReason());
     }
 
     @Test
@@ -85,7 +85,7 @@ class LinkFailureTest {
         Wire w = lab.net.wireAt("A", "p1");
         w.blockFrom("B", true);
         lab.run(4);
-        assertEquals("EXPIRED", lab.port("A", "p1").receiveState());
+        assertEquals(ReceiveState.EXPIRED, lab.port("A", "p1").receiveState());
         long back = lab.net.now();
         w.blockFrom("B", false);
         lab.run(1);
@@ -107,9 +107,9 @@ class LinkFailureTest {
         lab.run(20);
         // A defaulted to the administrative partner (Long timeout), so it sent to B every 30 s, and B, which
         // asked for the short timeout, expired and defaulted too: the standard's behaviour (6.4.13, 6.4.12).
-        assertEquals("DEFAULTED", lab.port("A", "p1").receiveState());
-        assertEquals("DEFAULTED", lab.port("B", "p1").receiveState(), lab.dump());
-        assertEquals("SLOW_PERIODIC", lab.port("B", "p1").periodicState());
+        assertEquals(ReceiveState.DEFAULTED, lab.port("A", "p1").receiveState());
+        assertEquals(ReceiveState.DEFAULTED, lab.port("B", "p1").receiveState(), lab.dump());
+        assertEquals(PeriodicState.SLOW_PERIODIC, lab.port("B", "p1").periodicState());
         w.blockFrom("B", false);
         long back = lab.net.now();
         lab.run(35);
@@ -141,11 +141,11 @@ class LinkFailureTest {
         LacpSystem a = lab.net.system("A");
         a.linkUp("p1", 100, Duplex.HALF, 0);
         PortSnapshot p = a.snapshot().port("p1");
-        assertEquals("LACP_DISABLED", p.receiveState());
-        assertEquals("half duplex: LACP disabled", p.failureReason());
+        assertEquals(ReceiveState.LACP_DISABLED, p.receiveState());
+        assertEquals(FailureReason.LACP_DISABLED, p.failureReason());
         assertFalse(p.partner().state().has(StateBit.AGGREGATION));
         a.linkUp("p1", 1000, Duplex.FULL, 1);
-        assertEquals("EXPIRED", a.snapshot().port("p1").receiveState());
+        assertEquals(ReceiveState.EXPIRED, a.snapshot().port("p1").receiveState());
     }
 
     @Test
@@ -160,7 +160,7 @@ class LinkFailureTest {
             assertFalse(lab.distributing("A", port));
             assertFalse(lab.port("A", port).actor().state().has(StateBit.SYNCHRONIZATION));
             assertFalse(lab.distributing("B", port), "B heard the farewell: " + lab.dump());
-            assertEquals("partner not in sync", lab.port("B", port).failureReason());
+            assertEquals(FailureReason.PARTNER_NOT_IN_SYNC, lab.port("B", port).failureReason());
         }
         lab.run(10);
         assertTrue(lab.net.system("A").snapshot().aggregators().isEmpty(), "nothing is selected after shutdown");
@@ -206,7 +206,7 @@ class LinkFailureTest {
         lab.run(0);
         assertFalse(lab.port("B", "p1").partner().state().has(StateBit.SYNCHRONIZATION), "B heard the farewell: " + lab.dump());
         assertFalse(lab.distributing("B", "p1"));
-        assertEquals("partner not in sync", lab.port("B", "p1").failureReason());
+        assertEquals(FailureReason.PARTNER_NOT_IN_SYNC, lab.port("B", "p1").failureReason());
         lab.run(5);
         assertTrue(lab.distributing("A", "p2"));
         assertTrue(lab.distributing("B", "p2"));

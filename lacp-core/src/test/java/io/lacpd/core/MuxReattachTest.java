@@ -24,7 +24,7 @@ class MuxReattachTest {
         // B's b1 goes silent: A's p1 expires, its partner is out of sync, and its Mux falls back to ATTACHED.
         lab.net.wireAt("A", "p1").blockFrom("B", true);
         lab.run(4);
-        assertEquals("ATTACHED", lab.port("A", "p1").muxState(), lab.dump());
+        assertEquals(MuxState.ATTACHED, lab.port("A", "p1").muxState(), lab.dump());
         AggregatorSnapshot agg = lab.net.system("A").snapshot().aggregators().get(0);
         assertEquals(List.of("p1", "p2"), agg.attachedPorts(), lab.dump());
         String attached = " A " + new LacpEvent.PortAttached("p1", agg.id());

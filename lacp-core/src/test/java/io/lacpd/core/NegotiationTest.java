@@ -26,9 +26,9 @@ class NegotiationTest {
             assertEquals(List.of("p1", "p2"), agg.distributingPorts(), lab.dump());
             assertFalse(agg.individual());
             for (PortSnapshot p : s.ports()) {
-                assertEquals("COLLECTING_DISTRIBUTING", p.muxState(), lab.dump());
-                assertEquals("CURRENT", p.receiveState());
-                assertEquals("FAST_PERIODIC", p.periodicState());
+                assertEquals(MuxState.COLLECTING_DISTRIBUTING, p.muxState(), lab.dump());
+                assertEquals(ReceiveState.CURRENT, p.receiveState());
+                assertEquals(PeriodicState.FAST_PERIODIC, p.periodicState());
                 assertTrue(p.partner().state().has(StateBit.SYNCHRONIZATION));
                 assertNull(p.failureReason());
             }
@@ -54,8 +54,8 @@ class NegotiationTest {
     void waitsAggregateWaitTimeBeforeAttaching() {
         Lab lab = Lab.twoSystems(2);
         lab.run(1.9);
-        assertEquals("WAITING", lab.port("A", "p1").muxState());
-        assertEquals("waiting for Aggregate_Wait_Time", lab.port("A", "p1").failureReason());
+        assertEquals(MuxState.WAITING, lab.port("A", "p1").muxState());
+        assertEquals(FailureReason.WAITING, lab.port("A", "p1").failureReason());
         lab.run(0.2);
         assertTrue(lab.distributing("A", "p1"));
     }
@@ -69,8 +69,8 @@ class NegotiationTest {
         lab.port("B", "p1", 1);
         lab.connect("A", "p1", "B", "p1");
         lab.run(2.1);
-        assertEquals("DISTRIBUTING", lab.port("A", "p1").muxState(), lab.dump());
-        assertEquals("DISTRIBUTING", lab.port("B", "p1").muxState());
+        assertEquals(MuxState.DISTRIBUTING, lab.port("A", "p1").muxState(), lab.dump());
+        assertEquals(MuxState.DISTRIBUTING, lab.port("B", "p1").muxState());
         assertTrue(lab.port("A", "p1").actor().state().has(StateBit.COLLECTING));
         List<LacpEvent> onA = lab.timed.stream().filter(t -> t.system().equals("A")).map(Lab.TimedEvent::event).toList();
         int collecting = onA.indexOf(new LacpEvent.CollectingChanged("p1", true));
@@ -112,9 +112,10 @@ class NegotiationTest {
         lab.run(600);
         assertTrue(sent.isEmpty(), "passive ends sent " + sent);
         assertFalse(lab.distributing("A", "p1"));
-        assertEquals("DEFAULTED", lab.port("A", "p1").receiveState());
-        assertEquals("NO_PERIODIC", lab.port("A", "p1").periodicState());
-        assertEquals("no partner: passive, and no active partner spoke (defaulted)", lab.port("A", "p1").failureReason());
+        assertEquals(ReceiveState.DEFAULTED, lab.port("A", "p1").receiveState());
+        assertEquals(PeriodicState.NO_PERIODIC, lab.port("A", "p1").periodicState());
+        assertEquals(FailureReason.PARTNER_DEFAULTED, lab.port("A", "p1").failureReason());
+        assertFalse(lab.port("A", "p1").actor().state().has(StateBit.LACP_ACTIVITY), "defaulted while passive");
     }
 
     @Test

@@ -74,7 +74,7 @@ class ReconfigurationTest {
         a.reconfigure(a.config().withMuxControl(MuxControl.INDEPENDENT), lab.net.now());
         lab.run(3);
         assertConverged(lab, List.of("p1", "p2"));
-        assertEquals("DISTRIBUTING", a.snapshot().port("p1").muxState());
+        assertEquals(MuxState.DISTRIBUTING, a.snapshot().port("p1").muxState());
     }
 
     @Test
@@ -100,7 +100,7 @@ class ReconfigurationTest {
         lab.net.system("A").reconfigurePort(PortConfig.of("p1", 1).withTimeout(LacpTimeout.LONG), lab.net.now());
         lab.run(1);
         assertFalse(lab.port("A", "p1").actor().state().has(StateBit.LACP_TIMEOUT));
-        assertEquals("SLOW_PERIODIC", lab.port("B", "p1").periodicState());
+        assertEquals(PeriodicState.SLOW_PERIODIC, lab.port("B", "p1").periodicState());
         assertTrue(lab.distributing("A", "p1"));
     }
 

@@ -106,8 +106,8 @@ class SelectionTest {
         for (PortSnapshot p : a.ports()) {
             assertFalse(p.selected());
             assertFalse(p.distributing());
-            assertEquals("loopback: the partner is this system", p.failureReason());
-            assertEquals("ACTOR_CHURN", p.churn().actor(), "a looped port cannot synchronise");
+            assertEquals(FailureReason.LOOPBACK, p.failureReason());
+            assertEquals(ChurnState.ACTOR_CHURN, p.churn().actor(), "a looped port cannot synchronise");
         }
         assertTrue(lab.events.contains(new LacpEvent.LoopbackDetected("p1")));
         assertEquals(1, lab.events.stream().filter(e -> e.equals(new LacpEvent.LoopbackDetected("p1"))).count(),
@@ -145,7 +145,7 @@ class SelectionTest {
         lab.net.system("A").removePort("p2", lab.net.now());
         lab.run(0);
         assertFalse(lab.distributing("B", "p2"), lab.dump());
-        assertEquals("partner not in sync", lab.port("B", "p2").failureReason());
+        assertEquals(FailureReason.PARTNER_NOT_IN_SYNC, lab.port("B", "p2").failureReason());
         assertTrue(lab.distributing("B", "p1"));
     }
 
@@ -165,7 +165,7 @@ class SelectionTest {
         lab.connect("A", "p2", "B", "p1");
         lab.run(0.001);
         PortSnapshot p1 = lab.port("A", "p1");
-        assertEquals("PORT_DISABLED", p1.receiveState());
+        assertEquals(ReceiveState.PORT_DISABLED, p1.receiveState());
         assertEquals(PortInfo.NONE.system(), p1.partner().system(), "port_moved re-initialised p1 (6.4.12)");
         assertFalse(p1.selected());
         lab.run(3);
@@ -198,7 +198,7 @@ class SelectionTest {
         }
         PortSnapshot p = lab.port("A", "p1");
         assertFalse(p.partner().state().has(StateBit.SYNCHRONIZATION), "recordPDU: not Matched, so not in sync");
-        assertEquals("ATTACHED", p.muxState());
-        assertEquals("partner not in sync", p.failureReason());
+        assertEquals(MuxState.ATTACHED, p.muxState());
+        assertEquals(FailureReason.PARTNER_NOT_IN_SYNC, p.failureReason());
     }
 }

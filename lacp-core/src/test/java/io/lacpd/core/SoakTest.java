@@ -979,11 +979,11 @@ class SoakTest {
                 } else {
                     activeAndUpSince.remove(k);
                 }
-                String mux = p.muxState();
-                boolean attachedState = !mux.equals("DETACHED") && !mux.equals("WAITING");
-                boolean collectingState = mux.equals("COLLECTING") || mux.equals("DISTRIBUTING")
-                        || mux.equals("COLLECTING_DISTRIBUTING");
-                boolean distributingState = mux.equals("DISTRIBUTING") || mux.equals("COLLECTING_DISTRIBUTING");
+                MuxState mux = p.muxState();
+                boolean attachedState = mux != MuxState.DETACHED && mux != MuxState.WAITING;
+                boolean collectingState = mux == MuxState.COLLECTING || mux == MuxState.DISTRIBUTING
+                        || mux == MuxState.COLLECTING_DISTRIBUTING;
+                boolean distributingState = mux == MuxState.DISTRIBUTING || mux == MuxState.COLLECTING_DISTRIBUTING;
                 LacpState actor = p.actor().state();
                 Integer agg = selectedIn.get(p.name());
                 if (agg == null) {
@@ -1003,7 +1003,7 @@ class SoakTest {
                 }
                 if (!p.link().up()) {
                     require(!p.distributing(), where + "link down but distributing");
-                    require(p.receiveState().equals("PORT_DISABLED"), where + "link down but receive " + p.receiveState());
+                    require(p.receiveState() == ReceiveState.PORT_DISABLED, where + "link down but receive " + p.receiveState());
                 }
                 if (collectingState) {
                     // Frames flow only with the system at the other end of this very wire.
@@ -1024,7 +1024,7 @@ class SoakTest {
             }
         }
 
-        private void coverage(String s, String k, PortSnapshot p, String mux) {
+        private void coverage(String s, String k, PortSnapshot p, MuxState mux) {
             if (!p.link().up()) {
                 boolean withPartner = !p.partner().system().equals(MacAddress.ZERO);
                 Boolean before = wasDownWithPartner.put(k, withPartner);
@@ -1034,10 +1034,10 @@ class SoakTest {
             } else {
                 wasDownWithPartner.remove(k);
             }
-            if (p.receiveState().equals("EXPIRED") || p.receiveState().equals("DEFAULTED")) {
+            if (p.receiveState() == ReceiveState.EXPIRED || p.receiveState() == ReceiveState.DEFAULTED) {
                 see("receive " + p.receiveState());
             }
-            if (mux.equals("DISTRIBUTING") || mux.equals("COLLECTING")) {
+            if (mux == MuxState.DISTRIBUTING || mux == MuxState.COLLECTING) {
                 see("mux " + mux);
             }
             if (s.equals("A") && p.distributing()) {
@@ -1109,8 +1109,8 @@ class SoakTest {
         private boolean speaksSoon(String k) {
             PortSnapshot p = port(k);
             String a = sys(k).equals("A") ? k : "A/p" + portName(k).substring(1);
-            return p.periodicState().equals("FAST_PERIODIC") && (p.receiveState().equals("CURRENT")
-                    || p.receiveState().equals("EXPIRED") && broughtUp.contains(a));
+            return p.periodicState() == PeriodicState.FAST_PERIODIC && (p.receiveState() == ReceiveState.CURRENT
+                    || p.receiveState() == ReceiveState.EXPIRED && broughtUp.contains(a));
         }
 
         /** Puts every port of A back on its own port of B, heals every wire, restores all settings. */

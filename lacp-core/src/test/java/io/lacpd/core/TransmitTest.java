@@ -29,7 +29,7 @@ class TransmitTest {
         lab.run(300);
         assertIntervals(sent.get("A/p1"), ProtocolConstants.SLOW_PERIODIC_TIME, 10);
         assertIntervals(sent.get("B/p1"), ProtocolConstants.FAST_PERIODIC_TIME, 300);
-        assertEquals("SLOW_PERIODIC", lab.port("A", "p1").periodicState());
+        assertEquals(PeriodicState.SLOW_PERIODIC, lab.port("A", "p1").periodicState());
         assertTrue(lab.distributing("A", "p1"));
         assertTrue(lab.distributing("B", "p1"));
     }
@@ -54,7 +54,7 @@ class TransmitTest {
         lab.run(30);
         Map<String, List<Long>> sent = lab.recordLacpduTimes();
         lab.run(300);
-        assertEquals("DEFAULTED", lab.port("A", "p1").receiveState());
+        assertEquals(ReceiveState.DEFAULTED, lab.port("A", "p1").receiveState());
         assertIntervals(sent.get("A/p1"), ProtocolConstants.SLOW_PERIODIC_TIME, 10);
     }
 

@@ -2,6 +2,7 @@ package io.lacpd.team.daemon;
 
 import io.lacpd.core.LacpSystem;
 import io.lacpd.team.control.ControlServer;
+import io.lacpd.team.status.EventText;
 import io.lacpd.team.status.StatusJson;
 import io.lacpd.team.status.StatusText;
 import io.lacpd.team.status.TeamStatus;
@@ -93,7 +94,7 @@ public final class Lacpd {
         control.start();
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(portNumbers.renumber(config.ports())),
                 PcapFrameChannel.opener(), monitor,
-                event -> log.line(event.describe()), log::line);
+                event -> log.line(EventText.describe(event)), log::line);
         r.start();
         runtime = r;
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));

@@ -120,14 +120,14 @@ public final class StatusJson {
         g.writeEndObject();
         g.writeBooleanField("selected", p.selected());
         g.writeNumberField("aggregator", p.aggregatorId());
-        g.writeStringField("receive_state", p.receiveState());
-        g.writeStringField("periodic_state", p.periodicState());
-        g.writeStringField("mux_state", p.muxState());
+        g.writeStringField("receive_state", p.receiveState().name());
+        g.writeStringField("periodic_state", p.periodicState().name());
+        g.writeStringField("mux_state", p.muxState().name());
         info(g, "actor", p.actor());
         info(g, "partner", p.partner());
         g.writeObjectFieldStart("churn");
-        g.writeStringField("actor", p.churn().actor());
-        g.writeStringField("partner", p.churn().partner());
+        g.writeStringField("actor", p.churn().actor().name());
+        g.writeStringField("partner", p.churn().partner().name());
         g.writeNumberField("actor_count", p.churn().actorCount());
         g.writeNumberField("partner_count", p.churn().partnerCount());
         g.writeEndObject();
@@ -162,10 +162,24 @@ public final class StatusJson {
         g.writeStringField("activity", TeamStatus.activity(i.state()));
         g.writeStringField("timeout", TeamStatus.timeout(i.state()));
         for (StateBit bit : TeamStatus.SHOWN_BITS) {
-            g.writeBooleanField(bit.jsonName(), i.state().has(bit));
+            g.writeBooleanField(bitName(bit), i.state().has(bit));
         }
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    /** The field name of a state bit in the JSON status; the text status shows the same words. */
+    static String bitName(StateBit bit) {
+        return switch (bit) {
+            case LACP_ACTIVITY -> "activity";
+            case LACP_TIMEOUT -> "timeout";
+            case AGGREGATION -> "aggregation";
+            case SYNCHRONIZATION -> "synchronization";
+            case COLLECTING -> "collecting";
+            case DISTRIBUTING -> "distributing";
+            case DEFAULTED -> "defaulted";
+            case EXPIRED -> "expired";
+        };
     }
 
     private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {

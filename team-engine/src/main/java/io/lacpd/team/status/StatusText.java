@@ -63,10 +63,10 @@ public final class StatusText {
         }
         out.append('\n');
         out.append("    selected: ").append(p.selected() ? "yes, aggregator " + p.aggregatorId() : "no").append('\n');
-        out.append("    machines: receive ").append(p.receiveState()).append(", periodic ").append(p.periodicState())
-                .append(", mux ").append(p.muxState()).append('\n');
-        out.append("    churn: ").append(p.churn().actor()).append(" (").append(p.churn().actorCount()).append("), ")
-                .append(p.churn().partner()).append(" (").append(p.churn().partnerCount()).append(")\n");
+        out.append("    machines: receive ").append(p.receiveState().name()).append(", periodic ")
+                .append(p.periodicState().name()).append(", mux ").append(p.muxState().name()).append('\n');
+        out.append("    churn: ").append(p.churn().actor().name()).append(" (").append(p.churn().actorCount()).append("), ")
+                .append(p.churn().partner().name()).append(" (").append(p.churn().partnerCount()).append(")\n");
         info(out, "actor", p.actor());
         info(out, "partner", p.partner());
         PortCounters c = p.counters();
@@ -82,7 +82,7 @@ public final class StatusText {
         flags.add(TeamStatus.timeout(i.state()) + " timeout");
         for (StateBit bit : TeamStatus.SHOWN_BITS) {
             if (i.state().has(bit)) {
-                flags.add(bit.jsonName());
+                flags.add(StatusJson.bitName(bit));
             }
         }
         out.append(String.format("    %-8s system %d,%s key %d port %d,%d state %s [%s]%n", who + ":", i.systemPriority(),

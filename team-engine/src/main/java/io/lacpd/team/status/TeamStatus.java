@@ -73,7 +73,7 @@ public record TeamStatus(String name, String mode, SystemSnapshot snapshot) {
     /** Why a port carries no team traffic, or null when it does. */
     public String failureReason(PortSnapshot p) {
         if (p.failureReason() != null) {
-            return p.failureReason();
+            return FailureText.describe(p);
         }
         return isActive(p.aggregatorId()) ? null
                 : "in aggregator " + p.aggregatorId() + ", not the active one (another partner or key)";

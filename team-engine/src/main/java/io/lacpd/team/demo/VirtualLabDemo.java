@@ -1,4 +1,4 @@
-package io.lacpd.core.sim;
+package io.lacpd.team.demo;
 
 import io.lacpd.core.LacpEvent;
 import io.lacpd.core.PortConfig;
@@ -6,6 +6,10 @@ import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.SystemConfig;
 import io.lacpd.core.SystemSnapshot;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.sim.VirtualNetwork;
+import io.lacpd.core.sim.Wire;
+import io.lacpd.team.status.EventText;
+import io.lacpd.team.status.FailureText;
 
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +29,7 @@ public final class VirtualLabDemo {
         this.out = out;
     }
 
+    /** Runs the demo to standard output; {@code ./lacpd demo} starts it when not root. Takes no arguments. */
     public static void main(String[] args) {
         new VirtualLabDemo(System.out).run();
     }
@@ -60,7 +65,7 @@ public final class VirtualLabDemo {
     }
 
     private void print(String system, LacpEvent e) {
-        out.printf("  t=%7.3f s  %s: %s%n", net.now() / (double) SECOND, system, e.describe());
+        out.printf("  t=%7.3f s  %s: %s%n", net.now() / (double) SECOND, system, EventText.describe(e));
     }
 
     private void status(String when) {
@@ -69,8 +74,8 @@ public final class VirtualLabDemo {
             SystemSnapshot s = net.system(name).snapshot();
             for (PortSnapshot p : s.ports()) {
                 out.printf("  %s %s: link %-4s receive %-13s mux %-23s actor %s partner %s %s%n", name, p.name(),
-                        p.link().up() ? "up" : "down", p.receiveState(), p.muxState(), p.actor().state(),
-                        p.partner().state(), p.failureReason() == null ? "" : "(" + p.failureReason() + ")");
+                        p.link().up() ? "up" : "down", p.receiveState().name(), p.muxState().name(), p.actor().state(),
+                        p.partner().state(), p.failureReason() == null ? "" : "(" + FailureText.describe(p) + ")");
             }
         }
     }
