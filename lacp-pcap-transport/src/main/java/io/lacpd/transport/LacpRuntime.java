@@ -113,12 +113,18 @@ public final class LacpRuntime implements AutoCloseable {
         }
     }
 
-    /** {@link LacpAgent#putPort} on the loop thread. */
+    /**
+     * Adds a port while running, or gives a port already there new settings, without disturbing the others;
+     * a refused one is told as a notice. See {@link LacpAgent#putPort}; runs on the loop thread.
+     */
     public void putPort(PortConfig config) {
         post(now -> agent.putPort(config, now));
     }
 
-    /** {@link LacpAgent#removePort} on the loop thread. */
+    /**
+     * Removes a port while running: it tells its partner, then its interface is closed and no longer
+     * watched. See {@link LacpAgent#removePort}; runs on the loop thread.
+     */
     public void removePort(String name) {
         post(now -> agent.removePort(name, now));
     }
