@@ -22,9 +22,11 @@ public interface LinkMonitor extends AutoCloseable {
      * with {@code exists == false}, and re-creation). It must not block. The first calls give the state of
      * every watched name at the start (absent ones included), so no change before it can be missed.
      *
+     * @param notices one-line notices of the monitor's own troubles (a listener that threw, a notification it
+     *                could not read), called from the monitor's thread
      * @throws IllegalStateException when already started, or closed
      */
-    void start(java.util.Set<String> names, Consumer<LinkState> listener);
+    void start(java.util.Set<String> names, Consumer<LinkState> listener, Consumer<String> notices);
 
     /**
      * Replaces the set of watched names, e.g. when ports are added or removed at run time. A newly watched

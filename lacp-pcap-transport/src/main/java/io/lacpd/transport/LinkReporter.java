@@ -15,12 +15,14 @@ final class LinkReporter {
 
     private volatile Set<String> names;
     private final Consumer<LinkState> listener;
+    private final Consumer<String> notices;
     private final Map<String, LinkState> reported = new HashMap<>();
     private volatile boolean closed;
 
-    LinkReporter(Set<String> names, Consumer<LinkState> listener) {
+    LinkReporter(Set<String> names, Consumer<LinkState> listener, Consumer<String> notices) {
         this.names = Set.copyOf(names);
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.notices = Objects.requireNonNull(notices, "notices");
     }
 
     Set<String> names() {
@@ -46,8 +48,13 @@ final class LinkReporter {
             listener.accept(state);
         } catch (RuntimeException e) {
             // The listener's bug must not stop the monitoring of every other link.
-            System.err.println("link-monitor: the listener failed on " + state + ": " + e);
+            notice("the listener failed on " + state + ": " + e);
         }
+    }
+
+    /** Tells the monitor's owner of a trouble, in one line. */
+    void notice(String text) {
+        notices.accept("link-monitor: " + text);
     }
 
     void close() {

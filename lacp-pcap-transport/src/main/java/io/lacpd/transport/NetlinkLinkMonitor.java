@@ -86,7 +86,7 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
                 receive(reporter);
             } catch (RuntimeException e) {
                 // A bug here must not end the monitoring; the next notification or resync corrects the state.
-                System.err.println("link-monitor: skipped a notification: " + e);
+                reporter.notice("skipped a notification: " + e);
             }
         }
     }

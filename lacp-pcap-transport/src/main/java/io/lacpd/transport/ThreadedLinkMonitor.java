@@ -20,14 +20,14 @@ abstract class ThreadedLinkMonitor implements LinkMonitor {
     }
 
     @Override
-    public synchronized void start(Set<String> names, Consumer<LinkState> listener) {
+    public synchronized void start(Set<String> names, Consumer<LinkState> listener, Consumer<String> notices) {
         if (closed) {
             throw new IllegalStateException("link monitor closed");
         }
         if (thread != null) {
             throw new IllegalStateException("link monitor already started");
         }
-        LinkReporter r = new LinkReporter(names, listener);
+        LinkReporter r = new LinkReporter(names, listener, notices);
         reporter = r;
         thread = new Thread(() -> {
             try {

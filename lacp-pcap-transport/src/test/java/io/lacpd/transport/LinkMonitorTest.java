@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +46,8 @@ class LinkMonitorTest {
     private String a;
     private String b;
     private final List<LinkMonitor> monitors = new ArrayList<>();
+    /** The monitors' notices of their own troubles. */
+    private final List<String> notices = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void requireRoot() {
@@ -70,7 +73,7 @@ class LinkMonitorTest {
     private LinkMonitor watch(Kind kind, Recorder recorder, String... names) throws IOException {
         LinkMonitor m = kind.open();
         monitors.add(m);
-        m.start(Set.of(names), recorder);
+        m.start(Set.of(names), recorder, notices::add);
         return m;
     }
 
@@ -81,9 +84,10 @@ class LinkMonitorTest {
 
     @Test
     void readGivesTheStateOfAnInterfaceNow() {
-        LinkMonitor m = LinkMonitors.open();
+        LinkMonitor m = LinkMonitors.open(notices::add);
         monitors.add(m);
         assertInstanceOf(NetlinkLinkMonitor.class, m, "netlink works here, so no fallback");
+        assertEquals(List.of(), notices, "no fallback warning");
         MacAddress mac = MacAddress.parse("02:00:00:00:aa:01");
         ip("link", "set", a, "address", mac.toString(), "mtu", "1400");
 
@@ -238,7 +242,7 @@ class LinkMonitorTest {
         witness.await("MTU 1400", s -> s.mtu() == 1400);
         assertEquals(reports, r.all().size(), "reports after close: " + r.all());
 
-        assertThrows(IllegalStateException.class, () -> m.start(Set.of(a), r));
+        assertThrows(IllegalStateException.class, () -> m.start(Set.of(a), r, notices::add));
         m.close();
     }
 
@@ -251,7 +255,7 @@ class LinkMonitorTest {
         ip("link", "set", b, "down");
         ip("link", "set", b, "up");
         Recorder r = new Recorder();
-        m.start(Set.of(a), r);
+        m.start(Set.of(a), r, notices::add);
         r.await("the initial state, up", LinkState::up);
         ip("link", "set", a, "mtu", "1400");
         r.await("MTU 1400", s -> s.mtu() == 1400);
@@ -259,10 +263,33 @@ class LinkMonitorTest {
         assertEquals(2, r.all().size(), "reports: " + r.all());
     }
 
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aListenerThatThrowsIsANoticeAndTheMonitoringGoesOn(Kind kind) throws IOException {
+        LinkMonitor m = kind.open();
+        monitors.add(m);
+        Recorder r = new Recorder();
+        m.start(Set.of(a), state -> {
+            r.accept(state);
+            if (state.mtu() == 1400) {
+                throw new IllegalStateException("listener bug");
+            }
+        }, notices::add);
+        r.await("the initial state", LinkState::exists);
+        ip("link", "set", a, "mtu", "1400");
+        r.await("MTU 1400, the listener throwing", s -> s.mtu() == 1400);
+        ip("link", "set", a, "mtu", "1300");
+        r.await("MTU 1300, after the throw", s -> s.mtu() == 1300);
+        assertEquals(1, notices.size(), "notices: " + notices);
+        assertTrue(notices.get(0).startsWith("link-monitor: the listener failed on LinkState[name=" + a),
+                notices.get(0));
+        assertTrue(notices.get(0).endsWith(": java.lang.IllegalStateException: listener bug"), notices.get(0));
+    }
+
     @Test
     void startingTwiceIsRefused() throws IOException {
         LinkMonitor m = watch(Kind.NETLINK, new Recorder(), a);
-        assertThrows(IllegalStateException.class, () -> m.start(Set.of(b), new Recorder()));
+        assertThrows(IllegalStateException.class, () -> m.start(Set.of(b), new Recorder(), notices::add));
     }
 
     @Test
@@ -278,7 +305,7 @@ class LinkMonitorTest {
                 // Breaks the listener's contract on purpose: while it blocks, nothing reads the socket.
                 awaitQuietly(release);
             }
-        });
+        }, notices::add);
         r.await("the initial state", LinkState::exists);
 
         ip("link", "set", a, "mtu", "1400");

@@ -87,7 +87,7 @@ public final class Lacpd {
 
     private void start() throws ConfigException, IOException {
         checkCapture(config.ports());
-        monitor = LinkMonitors.open(); // on a failure from here on, main's stop() closes what was opened
+        monitor = LinkMonitors.open(log::line); // on a failure from here on, main's stop() closes what was opened
         checkInterfaces(config.ports());
         // The socket first: a second lacpd for the same team stops here, before it touches the NICs.
         control = new ControlServer(config.controlSocket(), this::answer);

@@ -1,0 +1,415 @@
+package io.lacpd.transport;
+
+import io.lacpd.core.FailureReason;
+import io.lacpd.core.Duplex;
+import io.lacpd.core.LacpSystem;
+import io.lacpd.core.LacpTimeout;
+import io.lacpd.core.PortConfig;
+import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.SystemConfig;
+import io.lacpd.core.SystemSnapshot;
+import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.StateBit;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two agents in virtual time over in-memory channels and scripted link monitors: negotiation, link changes,
+ * re-created interfaces, ports added, changed and removed, and a clean shutdown. The test is the agents'
+ * event loop: it hands captured frames back and runs each agent at its deadlines, so time bounds are exact.
+ */
+class LacpAgentTest {
+
+    private static final long MILLI = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    /** How long an await may run in virtual time before it fails. */
+    private static final long AWAIT_LIMIT = 5 * SECOND;
+
+    /**
+     * Virtual time. Any origin works: this one wraps around within the first second, to show the comparisons
+     * are overflow-safe, and is no whole number of milliseconds from {@link LacpSystem#NO_DEADLINE}, which a
+     * deadline must never equal.
+     */
+    private long now = Long.MAX_VALUE - 987_654_321L;
+    /** Frames captured and not yet handed back to their agent. */
+    private final ArrayDeque<Runnable> captured = new ArrayDeque<>();
+    /** Interfaces a1-b1 and a2-b2 are joined pairwise. */
+    private final Map<String, Consumer<byte[]>> receivers = new HashMap<>();
+    private final List<String> opened = new ArrayList<>();
+    private final List<Side> sides = new ArrayList<>();
+
+    private final FrameChannel.Opener opener = (name, onFrame) -> {
+        receivers.put(name, onFrame);
+        opened.add(name);
+        return new FrameChannel() {
+            private boolean open = true;
+
+            @Override
+            public String interfaceName() {
+                return name;
+            }
+
+            @Override
+            public boolean send(ByteBuf frame) {
+                Consumer<byte[]> peer = receivers.get(peerOf(name));
+                if (!open || peer == null) {
+                    return false;
+                }
+                peer.accept(ByteBufUtil.getBytes(frame));
+                return true;
+            }
+
+            @Override
+            public void close() {
+                open = false;
+                receivers.remove(name, onFrame);
+            }
+        };
+    };
+
+    /** One agent, its scripted kernel, and what it reported: protocol events, and notices as "notice: ...". */
+    private final class Side {
+        final ScriptedMonitor monitor = new ScriptedMonitor();
+        final List<String> log = new ArrayList<>();
+        /** Reports before this index were claimed by an await. */
+        int claimed;
+        LacpAgent agent;
+        boolean running;
+
+        /** The kernel reports a new state; the agent hears of it at once when it watches that name. */
+        void set(LinkState s) {
+            monitor.set(s);
+            if (running && monitor.watches(s.name())) {
+                agent.link(s, now);
+            }
+        }
+
+        /** The reports no await has claimed yet. */
+        List<String> unclaimed() {
+            return log.subList(claimed, log.size());
+        }
+    }
+
+    private static String peerOf(String name) {
+        return (name.charAt(0) == 'a' ? "b" : "a") + name.substring(1);
+    }
+
+    private static LinkState link(String name, int index, boolean up, long mac) {
+        return new LinkState(name, index, true, true, up, 10_000, Duplex.FULL, 1500, new MacAddress(mac));
+    }
+
+    private static MacAddress systemMac(String side) {
+        return new MacAddress(side.equals("a") ? 0x02_0000_0000_0aL : 0x02_0000_0000_0bL);
+    }
+
+    /** A side whose agent has these ports; nothing runs before {@link #start}. */
+    private Side side(String name, List<PortConfig> ports) {
+        Side s = new Side();
+        s.agent = new LacpAgent(SystemConfig.of(systemMac(name)), ports, opener, s.monitor,
+                e -> s.log.add(EventLine.of(e)), n -> s.log.add("notice: " + n),
+                (port, frame) -> captured.add(() -> s.agent.receive(port, frame, now)),
+                begun -> begun); // opening an in-memory channel takes no time
+        sides.add(s);
+        return s;
+    }
+
+    /** A side with ports 1 and 2, both interfaces there and up. */
+    private Side sideWithBothPorts(String name) {
+        Side s = side(name, List.of(PortConfig.of(name + "1", 1), PortConfig.of(name + "2", 2)));
+        s.monitor.set(link(name + "1", 11, true, name.equals("a") ? 0x02_0000_0000_a1L : 0x02_0000_0000_b1L));
+        s.monitor.set(link(name + "2", 12, true, name.equals("a") ? 0x02_0000_0000_a2L : 0x02_0000_0000_b2L));
+        return s;
+    }
+
+    private void start(Side s) {
+        s.agent.start(now);
+        s.monitor.watch(s.agent.portNames());
+        s.running = true;
+    }
+
+    /** Sides A and B with both ports each, started. */
+    private Running startedWithBothPorts() {
+        Side a = sideWithBothPorts("a");
+        Side b = sideWithBothPorts("b");
+        start(a);
+        start(b);
+        return new Running(a, b);
+    }
+
+    /** Side A with port a1 only (interface a2 exists, unused) and side B with both ports, a1 distributing. */
+    private Running startedWithA1Only() {
+        Side a = side("a", List.of(PortConfig.of("a1", 1)));
+        Side b = sideWithBothPorts("b");
+        a.monitor.set(link("a1", 11, true, 0x02_0000_0000_a1L));
+        a.monitor.set(link("a2", 12, true, 0x02_0000_0000_a2L));
+        start(a);
+        start(b);
+        awaitEvent(a, "a1: distributing");
+        return new Running(a, b);
+    }
+
+    private record Running(Side a, Side b) {
+    }
+
+    /**
+     * The event loop of every running agent: hands captured frames back, then runs the agents in the order
+     * of their deadlines, until {@code done} holds; an agent whose shutdown has finished is closed, as the
+     * runtime does. Fails when {@code done} does not hold within {@code limit} of virtual time.
+     */
+    private void runUntil(BooleanSupplier done, long limit, String what) {
+        long end = now + limit;
+        while (!step(end, done)) {
+            if (now - end >= 0) {
+                throw new AssertionError("not " + what + " within " + limit / MILLI + " ms of virtual time; "
+                        + sides.stream().map(s -> s.log.toString()).toList());
+            }
+            now = end;
+        }
+    }
+
+    /** Runs what is due now, the clock standing still. */
+    private void settle() {
+        step(now, () -> false);
+    }
+
+    /**
+     * Runs frames and deadlines in time order until {@code done} holds (true) or nothing is due by {@code end}
+     * (false); the clock is then at the last deadline run.
+     */
+    private boolean step(long end, BooleanSupplier done) {
+        while (true) {
+            while (!captured.isEmpty()) {
+                captured.poll().run();
+            }
+            for (Side s : sides) {
+                if (s.running && s.agent.finished(now)) {
+                    s.agent.close();
+                    s.running = false;
+                }
+            }
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            long next = LacpSystem.NO_DEADLINE;
+            for (Side s : sides) {
+                long d = s.running ? s.agent.nextDeadline() : LacpSystem.NO_DEADLINE;
+                if (d != LacpSystem.NO_DEADLINE && (next == LacpSystem.NO_DEADLINE || d - next < 0)) {
+                    next = d;
+                }
+            }
+            if (next == LacpSystem.NO_DEADLINE || next - end > 0) {
+                return false;
+            }
+            if (next - now > 0) {
+                now = next;
+            }
+            for (Side s : sides) {
+                if (s.running && s.agent.nextDeadline() - now <= 0) {
+                    s.agent.advance(now);
+                }
+            }
+        }
+    }
+
+    /** Runs until {@code side} reports {@code text}, and claims the reports up to it. */
+    private void awaitEvent(Side side, String text) {
+        runUntil(() -> side.unclaimed().contains(text), AWAIT_LIMIT, "'" + text + "'");
+        side.claimed += side.unclaimed().indexOf(text) + 1;
+    }
+
+    /** Runs until the side's system is in a state that {@code condition} accepts. */
+    private void awaitState(Side side, Predicate<SystemSnapshot> condition) {
+        runUntil(() -> condition.test(side.agent.system().snapshot()), AWAIT_LIMIT, "in that state");
+    }
+
+    private static boolean allDistributing(SystemSnapshot s) {
+        return s.ports().stream().allMatch(PortSnapshot::distributing);
+    }
+
+    @Test
+    void twoAgentsNegotiate() {
+        long start = now;
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        Side b = running.b();
+        awaitState(a, LacpAgentTest::allDistributing);
+        awaitState(b, LacpAgentTest::allDistributing);
+        long took = now - start;
+        // Aggregate_Wait_Time is 2 s; nothing else should take visible time.
+        assertTrue(took < 2800 * MILLI, "took " + took / 1e6 + " ms");
+        SystemSnapshot sa = a.agent.system().snapshot();
+        assertEquals(List.of("a1", "a2"), sa.aggregators().get(0).distributingPorts());
+        assertEquals(systemMac("b"), sa.port("a1").partner().system());
+    }
+
+    @Test
+    void carrierLossReachesTheMachinesAtOnceAndCarrierReturnBringsTheLinkBack() {
+        Side a = startedWithBothPorts().a();
+        awaitEvent(a, "a2: distributing");
+        a.set(link("a2", 12, false, 0x02_0000_0000_a2L));
+        assertTrue(a.unclaimed().contains("a2: not distributing"),
+                "carrier loss is an event, not a poll: at once, the clock standing still: " + a.unclaimed());
+        a.set(link("a2", 12, true, 0x02_0000_0000_a2L));
+        awaitEvent(a, "a2: distributing");
+    }
+
+    @Test
+    void aDeletedInterfaceThatComesBackIsOpenedAgain() {
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        Side b = running.b();
+        awaitEvent(a, "a2: distributing");
+        a.set(LinkState.absent("a2"));
+        awaitEvent(a, "a2: not distributing");
+        assertFalse(receivers.containsKey("a2"), "the channel of a deleted interface is closed");
+        // Re-created with a new index and a new MAC.
+        a.set(link("a2", 99, true, 0x02_0000_0000_c2L));
+        awaitState(a, s -> s.port("a2").distributing());
+        assertEquals(2, opened.stream().filter("a2"::equals).count());
+        awaitState(b, s -> s.port("b2").distributing() && s.port("b2").partner().port() == 2);
+    }
+
+    @Test
+    void shuttingDownTellsThePartnerFirst() {
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        Side b = running.b();
+        awaitState(b, LacpAgentTest::allDistributing);
+        b.claimed = b.log.size();
+        long closing = now;
+        a.agent.shutdown(now);
+        runUntil(() -> !a.running, LacpAgent.FAREWELL_WAIT, "shut down");
+        assertTrue(a.agent.partnersTold());
+        awaitEvent(b, "b1: not distributing");
+        // The transmit limit may hold the farewell back for one Fast_Periodic_Time at most.
+        assertTrue(now - closing <= SECOND, "took " + (now - closing) / 1e6 + " ms");
+        for (PortSnapshot p : b.agent.system().snapshot().ports()) {
+            assertFalse(p.distributing());
+            assertEquals(FailureReason.PARTNER_NOT_IN_SYNC, p.failureReason());
+        }
+    }
+
+    @Test
+    void aMissingInterfaceIsTakenUpWhenItAppears() {
+        Side a = sideWithBothPorts("a");
+        Side b = side("b", List.of(PortConfig.of("b1", 1)));
+        b.monitor.set(LinkState.absent("b1"));
+        start(a);
+        start(b);
+        settle();
+        PortSnapshot b1 = b.agent.system().snapshot().port("b1");
+        assertFalse(b1.link().up(), "a port without its interface has its link down: " + b1);
+        assertFalse(opened.contains("b1"), "nothing to open yet");
+        b.set(link("b1", 21, true, 0x02_0000_0000_b1L));
+        awaitEvent(b, "b1: distributing");
+    }
+
+    @Test
+    void portsAddedAndRemovedWhileRunningLeaveTheOthersAlone() {
+        Running running = startedWithA1Only();
+        Side a = running.a();
+        Side b = running.b();
+        a.claimed = a.log.size();
+        a.agent.putPort(PortConfig.of("a2", 2), now);
+        awaitEvent(a, "a2: distributing");
+        a.agent.removePort("a1", now);
+        awaitState(b, s -> !s.port("b1").distributing() && s.port("b2").distributing());
+        assertFalse(a.unclaimed().contains("a2: not distributing"), "the other port was not disturbed: " + a.log);
+        assertFalse(a.agent.system().hasPort("a1"));
+        assertFalse(a.monitor.watches("a1"), "a removed port's interface is no longer watched");
+        a.set(link("a1", 11, false, 0x02_0000_0000_a1L)); // so this reaches nothing
+        settle();
+        assertTrue(a.agent.system().snapshot().port("a2").distributing());
+    }
+
+    @Test
+    void putPortGivesAPortNewSettingsInPlaceAndAddsOneWhoseFirstAddFailed() {
+        Running running = startedWithA1Only();
+        Side a = running.a();
+        Side b = running.b();
+        a.agent.putPort(PortConfig.of("a2", 1), now); // a1 has port number 1
+        awaitEvent(a, "notice: cannot add a2: port a2: port number 1 is already used by port a1");
+        int mark = a.log.size();
+        // a new timeout leaves the Port ID as it was, so the partner has no reason to select again
+        a.agent.putPort(PortConfig.of("a1", 1).withTimeout(LacpTimeout.LONG), now);
+        a.agent.putPort(PortConfig.of("a2", 2), now);
+        awaitEvent(a, "a2: distributing");
+        awaitState(b, s -> !s.port("b1").partner().state().has(StateBit.LACP_TIMEOUT));
+        List<String> since = a.log.subList(mark, a.log.size());
+        assertFalse(since.contains("a1: not distributing"), "new settings in place: " + since);
+    }
+
+    @Test
+    void aRefusedChangeIsANoticeAndThePortKeepsRunning() {
+        Side a = startedWithBothPorts().a();
+        awaitEvent(a, "a2: distributing");
+        a.agent.putPort(PortConfig.of("a2", 1), now); // a1 has port number 1
+        awaitEvent(a, "notice: cannot change a2: port a2: port number 1 is already used by port a1");
+        settle();
+        assertTrue(a.agent.system().snapshot().port("a2").distributing());
+    }
+
+    @Test
+    void linkChangesAreNoticedInOneLineEach() {
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        awaitEvent(a, "notice: a2: link up, 10000 Mb/s, full duplex");
+        awaitState(running.b(), LacpAgentTest::allDistributing);
+        a.set(link("a2", 12, false, 0x02_0000_0000_a2L));
+        awaitEvent(a, "notice: a2: link down");
+        a.set(LinkState.absent("a2"));
+        awaitEvent(a, "notice: a2: interface gone");
+        a.set(link("a2", 13, true, 0x02_0000_0000_c2L));
+        awaitEvent(a, "notice: a2: MAC address now 02:00:00:00:00:c2, the port starts afresh");
+        awaitEvent(a, "notice: a2: link up, 10000 Mb/s, full duplex");
+    }
+
+    /** A link monitor whose kernel is the test; the agent only reads it and tells it what to watch. */
+    private static final class ScriptedMonitor implements LinkMonitor {
+        private final Map<String, LinkState> states = new HashMap<>();
+        private Set<String> watched = Set.of();
+
+        void set(LinkState s) {
+            states.put(s.name(), s);
+        }
+
+        boolean watches(String name) {
+            return watched.contains(name);
+        }
+
+        @Override
+        public LinkState read(String name) {
+            return states.getOrDefault(name, LinkState.absent(name));
+        }
+
+        @Override
+        public void start(Set<String> names, Consumer<LinkState> listener, Consumer<String> notices) {
+            throw new UnsupportedOperationException("the test reports the links itself");
+        }
+
+        @Override
+        public void watch(Set<String> names) {
+            watched = Set.copyOf(names);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
