@@ -1,5 +1,6 @@
 package io.lacpd.transport;
 
+import io.lacpd.core.FailureReason;
 import io.lacpd.core.PortConfig;
 import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.SystemConfig;
@@ -137,7 +138,7 @@ class LacpRuntimeTest {
         assertTrue(e.nanos() - closing < TimeUnit.SECONDS.toNanos(2), "took " + (e.nanos() - closing) / 1e6 + " ms");
         PortSnapshot port = b.call(sys -> sys.snapshot().port(pair.b), 1000);
         assertFalse(port.distributing());
-        assertEquals("partner not in sync", port.failureReason());
+        assertEquals(FailureReason.PARTNER_NOT_IN_SYNC, port.failureReason());
     }
 
     /** A runtime without ports, on this clock, its notices in {@code notices}. */
