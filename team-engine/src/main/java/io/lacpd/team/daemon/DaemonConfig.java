@@ -6,6 +6,9 @@ import io.lacpd.core.MuxControl;
 import io.lacpd.core.PortConfig;
 import io.lacpd.core.SystemConfig;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.team.balance.LoadBalancingAlgorithm;
+import io.lacpd.team.member.MemberMap;
+import io.lacpd.team.mode.TeamingMode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -28,8 +32,9 @@ import java.util.function.Function;
  * {@code --system-priority 100}. See docs/configuration.md.
  *
  * @param team          the team's name
- * @param ports         member interfaces, in order; port numbers are 1, 2, ... in this order
- * @param mode          teaming mode; only {@code lacp} runs today
+ * @param ports         member interfaces, in order, at most {@value MemberMap#MAX_MEMBERS}; port numbers are 1, 2,
+ *                      ... in this order
+ * @param mode          teaming mode, in our spelling or Windows' ({@code Lacp}, ...); only {@code lacp} runs today
  * @param timeout       our LACP_Timeout: {@code fast} is SHORT (the default), {@code slow} is LONG
  * @param activity      active (the default) or passive
  * @param systemPriority Actor_System_Priority
@@ -37,23 +42,22 @@ import java.util.function.Function;
  * @param key           the key of every member port
  * @param portPriority  the port priority of every member port
  * @param muxControl    coupled (the default) or independent
- * @param loadBalancing load-balancing algorithm for the data plane
+ * @param loadBalancing load-balancing algorithm for the data plane, in our spelling or Windows'
+ *                      ({@code TransportPorts}, {@code HyperVPort}, {@code Dynamic}, ...)
  * @param dataPlane     {@code none}: negotiation only (the default)
  * @param controlSocket where lacpctl reaches the daemon
  * @param configFile    the file the settings came from, or null; SIGHUP reads it again
  */
-public record DaemonConfig(String team, List<String> ports, String mode, LacpTimeout timeout, LacpActivity activity,
-                           int systemPriority, MacAddress systemMac, int key, int portPriority, MuxControl muxControl,
-                           String loadBalancing, String dataPlane, Path controlSocket, Path configFile) {
+public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
+                           LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
+                           MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, String dataPlane,
+                           Path controlSocket, Path configFile) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
 
     static final Set<String> KEYS = Set.of("team", "ports", "mode", "lacp-rate", "lacp-activity", "system-priority",
             "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "control-socket");
-    static final List<String> MODES = List.of("lacp", "static", "switch-independent");
-    static final List<String> LOAD_BALANCING = List.of("transport-ports", "ip-addresses", "mac-addresses",
-            "hyperv-port", "dynamic");
 
     /** Parses the arguments after {@code lacpd run}. */
     public static DaemonConfig fromArgs(List<String> args) throws ConfigException {
@@ -136,8 +140,8 @@ public record DaemonConfig(String team, List<String> ports, String mode, LacpTim
             throw new ConfigException(label.apply("team") + " '" + team + "' (expected: 1 to 32 letters, digits, '.', '_' or '-')");
         }
         List<String> ports = ports(required(s, "ports"), label.apply("ports"));
-        String mode = choice(s, "mode", MODES, "lacp", label);
-        if (!mode.equals("lacp")) {
+        TeamingMode mode = named(s, "mode", TeamingMode.values(), TeamingMode.LACP, TeamingMode::parse, label);
+        if (mode != TeamingMode.LACP) {
             throw new ConfigException(label.apply("mode") + " " + mode + " is not supported yet (expected: lacp)");
         }
         LacpTimeout timeout = choice(s, "lacp-rate", List.of("fast", "slow"), "fast", label).equals("fast")
@@ -151,7 +155,8 @@ public record DaemonConfig(String team, List<String> ports, String mode, LacpTim
         int portPriority = number(s, "port-priority", PortConfig.DEFAULT_PORT_PRIORITY, label);
         MuxControl mux = MuxControl.valueOf(
                 choice(s, "mux-control", List.of("coupled", "independent"), "coupled", label).toUpperCase(Locale.ROOT));
-        String loadBalancing = choice(s, "load-balancing", LOAD_BALANCING, "transport-ports", label);
+        LoadBalancingAlgorithm loadBalancing = named(s, "load-balancing", LoadBalancingAlgorithm.values(),
+                LoadBalancingAlgorithm.TRANSPORT_PORTS, LoadBalancingAlgorithm::parse, label);
         String dataPlane = choice(s, "data-plane", List.of("none", "tap"), "none", label);
         if (!dataPlane.equals("none")) {
             throw new ConfigException(label.apply("data-plane") + " " + dataPlane + " is not supported yet (expected: none)");
@@ -204,6 +209,9 @@ public record DaemonConfig(String team, List<String> ports, String mode, LacpTim
                 throw new ConfigException(label + ": port " + name + " listed twice");
             }
         }
+        if (ports.size() > MemberMap.MAX_MEMBERS) {
+            throw new ConfigException(label + ": " + ports.size() + " ports (expected: at most " + MemberMap.MAX_MEMBERS + ")");
+        }
         return List.copyOf(ports);
     }
 
@@ -214,6 +222,25 @@ public record DaemonConfig(String team, List<String> ports, String mode, LacpTim
             throw new ConfigException(label.apply(key) + " '" + v + "' (expected: " + String.join("|", allowed) + ")");
         }
         return v;
+    }
+
+    /** One of {@code values}, by our name or Windows', in any case; the error lists our names. */
+    private static <T> T named(Map<String, String> s, String key, T[] values, T dflt,
+                               Function<String, Optional<T>> parse, Function<String, String> label)
+            throws ConfigException {
+        String v = s.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        Optional<T> value = parse.apply(v.strip());
+        if (value.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (T t : values) {
+                names.add(t.toString());
+            }
+            throw new ConfigException(label.apply(key) + " '" + v.strip() + "' (expected: " + String.join("|", names) + ")");
+        }
+        return value.get();
     }
 
     private static int number(Map<String, String> s, String key, int dflt, Function<String, String> label)

@@ -1,12 +1,13 @@
 package io.lacpd.team.daemon;
 
-import io.lacpd.core.LacpSystem;
+import io.lacpd.team.Team;
 import io.lacpd.team.control.ControlServer;
+import io.lacpd.team.member.MemberConfig;
+import io.lacpd.team.member.MemberRole;
 import io.lacpd.team.status.EventText;
 import io.lacpd.team.status.StatusJson;
 import io.lacpd.team.status.StatusText;
 import io.lacpd.team.status.TeamStatus;
-import io.lacpd.core.SystemSnapshot;
 import io.lacpd.transport.LacpRuntime;
 import io.lacpd.transport.LinkMonitor;
 import io.lacpd.transport.LinkMonitors;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,8 @@ public final class Lacpd {
     private volatile DaemonConfig config; // replaced by SIGHUP, read by the control thread
     private final PortNumbers portNumbers = new PortNumbers();
     private LinkMonitor monitor;
+    /** Which members carry traffic: fed and read on the runtime's loop thread. */
+    private Team team;
     private volatile LacpRuntime runtime; // set once started; the control thread may ask before that
     private ControlServer control;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -77,7 +81,7 @@ public final class Lacpd {
         });
         try {
             daemon.start();
-        } catch (ConfigException | IOException e) {
+        } catch (ConfigException | MissingCapabilityException | IOException e) {
             daemon.stop();
             System.err.println("lacpd: " + e.getMessage());
             System.exit(1);
@@ -85,16 +89,23 @@ public final class Lacpd {
         daemon.awaitStop();
     }
 
-    private void start() throws ConfigException, IOException {
+    private void start() throws ConfigException, MissingCapabilityException, IOException {
         checkCapture(config.ports());
         monitor = LinkMonitors.open(log::line); // on a failure from here on, main's stop() closes what was opened
         checkInterfaces(config.ports());
         // The socket first: a second lacpd for the same team stops here, before it touches the NICs.
         control = new ControlServer(config.controlSocket(), this::answer);
         control.start();
-        LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(portNumbers.renumber(config.ports())),
-                PcapFrameChannel.opener(), monitor,
-                event -> log.line(EventText.describe(event)), log::line);
+        Map<String, Integer> numbers = portNumbers.renumber(config.ports());
+        team = new Team(config.mode(), members(numbers), System.nanoTime());
+        TeamLinkMonitor links = new TeamLinkMonitor(monitor);
+        LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
+                links, event -> {
+                    log.line(EventText.describe(event));
+                    team.onLacpEvent(event, System.nanoTime());
+                }, log::line);
+        links.forwardTo(state -> r.execute((system, now) ->
+                team.onLink(state.name(), state.exists() && state.up(), state.mac(), now)));
         r.start();
         runtime = r;
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
@@ -104,10 +115,20 @@ public final class Lacpd {
     }
 
     /**
+     * The team's members: each in the slot of its port number (1 is slot 0), which it keeps across reloads as its
+     * port number does, and Active.
+     */
+    private static List<MemberConfig> members(Map<String, Integer> numbers) {
+        List<MemberConfig> members = new ArrayList<>();
+        numbers.forEach((port, number) -> members.add(new MemberConfig(number - 1, port, MemberRole.ACTIVE)));
+        return members;
+    }
+
+    /**
      * Capturing and sending on the members needs CAP_NET_RAW (root has it): without it, say so now rather
      * than run a daemon that cannot open its ports.
      */
-    private static void checkCapture(List<String> ports) throws ConfigException {
+    private static void checkCapture(List<String> ports) throws MissingCapabilityException {
         String capEff;
         try {
             capEff = Files.readAllLines(Path.of("/proc/self/status")).stream()
@@ -116,7 +137,7 @@ public final class Lacpd {
             return; // no procfs: the opening of the ports reports what is wrong
         }
         if ((new BigInteger(capEff, 16).longValue() & (1L << CAP_NET_RAW)) == 0) {
-            throw new ConfigException("capturing on " + String.join(",", ports)
+            throw new MissingCapabilityException("capturing on " + String.join(",", ports)
                     + " needs root (or CAP_NET_RAW); run lacpd as root");
         }
     }
@@ -161,9 +182,13 @@ public final class Lacpd {
 
     /**
      * SIGHUP: read the config again. Ports whose settings did not change keep their state; ports added or
-     * removed join or leave without disturbing the others, and keep their port numbers.
+     * removed join or leave without disturbing the others, and keep their port numbers. Synchronized with
+     * {@link #stop}: a reload never works on a runtime being closed, and a stop waits for a reload under way.
      */
-    private void reload() {
+    private synchronized void reload() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
         DaemonConfig next;
         try {
             next = DaemonConfig.fromArgs(args);
@@ -179,7 +204,10 @@ public final class Lacpd {
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();
         removed.forEach(runtime::removePort);
-        runtime.execute((system, now) -> system.reconfigure(applied.systemConfig(), now));
+        runtime.execute((system, now) -> {
+            system.reconfigure(applied.systemConfig(), now);
+            team.configure(applied.mode(), members(numbers), now);
+        });
         applied.portConfigs(numbers).forEach(runtime::putPort);
         config = applied;
         log.line("reloaded " + (next.configFile() == null ? "flags" : next.configFile())
@@ -199,13 +227,15 @@ public final class Lacpd {
         if (r == null) {
             return "error: the daemon is starting\n";
         }
-        SystemSnapshot snapshot;
+        String name = config.team();
+        TeamStatus status;
         try {
-            snapshot = r.call(LacpSystem::snapshot, 2000);
+            // The team's answer and the LACP detail of one moment: both read on the loop thread.
+            status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot()), 2000);
         } catch (InterruptedException | TimeoutException e) {
             return "error: the daemon did not answer in time\n";
         }
-        List<TeamStatus> teams = List.of(new TeamStatus(config.team(), config.mode(), snapshot));
+        List<TeamStatus> teams = List.of(status);
         return json ? StatusJson.render(teams) : StatusText.render(teams);
     }
 }

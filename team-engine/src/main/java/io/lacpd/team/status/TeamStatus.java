@@ -5,22 +5,40 @@ import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.SystemSnapshot;
 import io.lacpd.core.pdu.LacpState;
 import io.lacpd.core.pdu.StateBit;
+import io.lacpd.team.Team;
+import io.lacpd.team.TeamState;
+import io.lacpd.team.member.MemberStatus;
+import io.lacpd.team.mode.TeamingMode;
 
 import java.util.List;
 
 /**
- * The team's view of its LACP system: which aggregator carries the team's traffic, and whether the team is
- * up, degraded or down. Pure functions of a snapshot.
- *
- * <p>The active aggregator is the one with the most distributing ports (ties: the lowest id), as Linux
- * bonding's ad_select=count does; a team uses one aggregator at a time, so links to another partner or with
- * another key stay out of its traffic.
+ * One team for the status renderers: what the {@link Team} decided (which aggregator is active, which members
+ * carry traffic and why the others do not, up, degraded or down) beside the LACP system's detail, both taken at
+ * the same moment. Nothing here decides; it finds and words.
  *
  * @param name     the team's name
- * @param mode     the teaming mode
- * @param snapshot the LACP system at one moment
+ * @param team     the team's answer
+ * @param snapshot the LACP system at the same moment
  */
-public record TeamStatus(String name, String mode, SystemSnapshot snapshot) {
+public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
+
+    /**
+     * The status of an LACP team whose members are the snapshot's ports, all Active, as a {@link Team} following
+     * that snapshot says it.
+     *
+     * @param mode the teaming mode, in our spelling or Windows'
+     */
+    public TeamStatus(String name, String mode, SystemSnapshot snapshot) {
+        this(name, follow(TeamingMode.parse(mode).orElseThrow(() -> new IllegalArgumentException("mode " + mode)),
+                snapshot), snapshot);
+    }
+
+    private static TeamState follow(TeamingMode mode, SystemSnapshot snapshot) {
+        Team team = new Team(mode, Team.activeMembers(snapshot.ports().stream().map(PortSnapshot::name).toList()), 0);
+        team.onLacpSnapshot(snapshot, 0);
+        return team.state();
+    }
 
     /**
      * The state bits the status shows by name, in this order; activity and timeout are shown as words instead
@@ -39,43 +57,48 @@ public record TeamStatus(String name, String mode, SystemSnapshot snapshot) {
         return state.has(StateBit.LACP_TIMEOUT) ? "short" : "long";
     }
 
-    /** The aggregator carrying the team's traffic, or null when no port distributes. */
+    /** The teaming mode's config name, e.g. {@code lacp}. */
+    public String mode() {
+        return team.mode().configName();
+    }
+
+    /** The aggregator carrying the team's traffic, or null when none does. */
     public AggregatorSnapshot activeAggregator() {
-        AggregatorSnapshot best = null;
         for (AggregatorSnapshot a : snapshot.aggregators()) {
-            if (!a.distributingPorts().isEmpty()
-                    && (best == null || a.distributingPorts().size() > best.distributingPorts().size())) {
-                best = a;
+            if (isActive(a)) {
+                return a;
             }
         }
-        return best;
+        return null;
     }
 
-    /** Whether this aggregator is the {@linkplain #activeAggregator active} one. */
+    /** Whether this aggregator is the team's active one. */
     public boolean isActive(AggregatorSnapshot aggregator) {
-        return isActive(aggregator.id());
+        return team.activeAggregator() != 0 && aggregator.id() == team.activeAggregator();
     }
 
-    private boolean isActive(int aggregatorId) {
-        AggregatorSnapshot active = activeAggregator();
-        return active != null && active.id() == aggregatorId;
-    }
-
-    /** "up" when every port carries traffic, "degraded" when some do, "down" when none does. */
+    /** "up" when every member carries traffic, "degraded" when some do, "down" when none does. */
     public String status() {
-        AggregatorSnapshot active = activeAggregator();
-        if (active == null) {
-            return "down";
-        }
-        return active.distributingPorts().size() == snapshot.ports().size() ? "up" : "degraded";
+        return team.health().toString();
     }
 
     /** Why a port carries no team traffic, or null when it does. */
     public String failureReason(PortSnapshot p) {
-        if (p.failureReason() != null) {
-            return FailureText.describe(p);
+        MemberStatus m = team.member(p.name());
+        if (m == null) {
+            return lacpReason(p, "not a member of the team");
         }
-        return isActive(p.aggregatorId()) ? null
-                : "in aggregator " + p.aggregatorId() + ", not the active one (another partner or key)";
+        return switch (m.reason()) {
+            case NO_FAILURE -> null;
+            case LINK_DOWN -> "link down";
+            case LACP_NEGOTIATION -> lacpReason(p, "LACP has not put it in Distributing");
+            case OTHER_AGGREGATOR -> "in aggregator " + p.aggregatorId() + ", not the active one (another partner or key)";
+            case STANDBY -> "standby: an active member has link";
+        };
+    }
+
+    /** What the LACP system says of a port that does not distribute; the one place that reads its wording. */
+    private static String lacpReason(PortSnapshot p, String otherwise) {
+        return p.failureReason() != null ? FailureText.describe(p) : otherwise;
     }
 }

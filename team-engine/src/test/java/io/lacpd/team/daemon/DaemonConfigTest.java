@@ -5,6 +5,8 @@ import io.lacpd.core.LacpTimeout;
 import io.lacpd.core.MuxControl;
 import io.lacpd.core.PortConfig;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.team.balance.LoadBalancingAlgorithm;
+import io.lacpd.team.mode.TeamingMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +36,8 @@ class DaemonConfigTest {
     @Test
     void defaultsAreActiveFastLacpWithNoDataPlane() throws Exception {
         DaemonConfig c = parse("--team", "team0", "--ports", "eth1,eth2");
-        assertEquals("lacp", c.mode());
+        assertEquals(TeamingMode.LACP, c.mode());
+        assertEquals(LoadBalancingAlgorithm.TRANSPORT_PORTS, c.loadBalancing());
         assertEquals(LacpTimeout.SHORT, c.timeout());
         assertEquals(LacpActivity.ACTIVE, c.activity());
         assertEquals(MuxControl.COUPLED, c.muxControl());
@@ -59,7 +62,39 @@ class DaemonConfigTest {
         assertEquals(MuxControl.INDEPENDENT, c.systemConfig().muxControl());
         assertEquals(new PortConfig("c", 3, 7, 9, LacpActivity.PASSIVE, LacpTimeout.LONG, true), c.portConfigs(new PortNumbers().renumber(c.ports())).get(2));
         assertEquals(Path.of("/tmp/x.sock"), c.controlSocket());
-        assertEquals("dynamic", c.loadBalancing());
+        assertEquals(LoadBalancingAlgorithm.DYNAMIC, c.loadBalancing());
+    }
+
+    @Test
+    void modeAndLoadBalancingTakeWindowsSpellingsInAnyCase() throws Exception {
+        assertEquals(TeamingMode.LACP, parse("--team", "t", "--ports", "a", "--mode", "Lacp").mode());
+        assertEquals(TeamingMode.LACP, parse("--team", "t", "--ports", "a", "--mode", "LACP").mode());
+        for (String[] spelling : new String[][] {{"TransportPorts", "TRANSPORT_PORTS"}, {"hypervport", "HYPERV_PORT"},
+                {"HyperVPort", "HYPERV_PORT"}, {"Dynamic", "DYNAMIC"}, {"IPAddresses", "IP_ADDRESSES"},
+                {"MacAddresses", "MAC_ADDRESSES"}, {"mac-addresses", "MAC_ADDRESSES"}}) {
+            assertEquals(LoadBalancingAlgorithm.valueOf(spelling[1]),
+                    parse("--team", "t", "--ports", "a", "--load-balancing", spelling[0]).loadBalancing(), spelling[0]);
+        }
+        assertEquals("--mode switch-independent is not supported yet (expected: lacp)",
+                error("--team", "t", "--ports", "a", "--mode", "SwitchIndependent"));
+        assertEquals("--mode static is not supported yet (expected: lacp)",
+                error("--team", "t", "--ports", "a", "--mode", "STATIC"));
+        assertEquals("--mode 'bonded' (expected: lacp|static|switch-independent)",
+                error("--team", "t", "--ports", "a", "--mode", "bonded"));
+        assertEquals("--load-balancing 'round-robin' (expected: transport-ports|ip-addresses|mac-addresses|hyperv-port|dynamic)",
+                error("--team", "t", "--ports", "a", "--load-balancing", "round-robin"));
+        assertEquals("--data-plane tap is not supported yet (expected: none)",
+                error("--team", "t", "--ports", "a", "--data-plane", "tap"));
+    }
+
+    @Test
+    void aTeamHasAtMost32Members() throws Exception {
+        StringBuilder ports = new StringBuilder("p1");
+        for (int i = 2; i <= 32; i++) {
+            ports.append(",p").append(i);
+        }
+        assertEquals(32, parse("--team", "t", "--ports", ports.toString()).ports().size());
+        assertEquals("--ports: 33 ports (expected: at most 32)", error("--team", "t", "--ports", ports + ",p33"));
     }
 
     @Test

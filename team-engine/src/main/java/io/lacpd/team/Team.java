@@ -1,0 +1,281 @@
+package io.lacpd.team;
+
+import io.lacpd.core.AggregatorSnapshot;
+import io.lacpd.core.LacpEvent;
+import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.SystemSnapshot;
+import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.StateBit;
+import io.lacpd.team.balance.BucketTable;
+import io.lacpd.team.member.FailureReason;
+import io.lacpd.team.member.Member;
+import io.lacpd.team.member.MemberConfig;
+import io.lacpd.team.member.MemberMap;
+import io.lacpd.team.member.MemberRole;
+import io.lacpd.team.member.MemberStatus;
+import io.lacpd.team.mode.TeamingMode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The team's control plane: from LACP's facts, the members' links and the operator's settings, which members
+ * carry the team's traffic, and why the others do not. The one place that decides it; status and the data path
+ * read its answer.
+ *
+ * <ul>
+ *   <li>{@code lacp}: the active aggregator is the one with the most distributing ports (ties: the lowest id),
+ *       as Linux bonding's ad_select=count; a member transmits when Distributing in it and receives when
+ *       Collecting in it. A team uses one aggregator at a time, so links to another partner or with another key
+ *       stay out of its traffic.</li>
+ *   <li>{@code static}: every member with link up transmits and receives.</li>
+ *   <li>{@code switch-independent}: Active members with link up; when none has link, the Standby ones with link
+ *       up.</li>
+ * </ul>
+ *
+ * <p>Pure and single-threaded: the inputs are called on one thread (the LACP loop) with the time read there;
+ * the answer is published through one atomic reference, so {@link #state} and {@link #current} may be read from
+ * any thread. A new {@link MemberMap} (with a new version) is made only when what the data path reads changes,
+ * and its buckets move as little as {@link BucketTable} allows.
+ */
+public final class Team {
+
+    /** What LACP last said of one port. */
+    private static final class LacpFacts {
+        int aggregator; // attached to, 0 for none
+        boolean collecting;
+        boolean distributing;
+    }
+
+    /** What the link monitor last said of one member. */
+    private record Link(boolean up, MacAddress mac) {
+    }
+
+    private static final Link UNKNOWN_LINK = new Link(false, MacAddress.ZERO);
+
+    private final Consumer<MemberMap> publisher;
+    private final AtomicReference<TeamState> published;
+    private final Map<String, LacpFacts> lacp = new HashMap<>();
+    private final Map<String, Link> links = new HashMap<>();
+    private TeamingMode mode;
+    private List<MemberConfig> members;
+
+    /**
+     * A team whose members have no link and no LACP state yet.
+     *
+     * @param mode      the teaming mode
+     * @param members   the members, each with its own slot and name
+     * @param publisher called with each new member map, on the thread that gave the input
+     * @param now       the time, for {@link TeamState#changedAt}
+     */
+    public Team(TeamingMode mode, List<MemberConfig> members, Consumer<MemberMap> publisher, long now) {
+        this.publisher = publisher;
+        this.mode = mode;
+        this.members = checked(members);
+        this.published = new AtomicReference<>(new TeamState(mode, TeamHealth.DOWN, 0, List.of(), MemberMap.EMPTY, now));
+        update(now);
+    }
+
+    /** A team whose maps are read through {@link #current} alone. */
+    public Team(TeamingMode mode, List<MemberConfig> members, long now) {
+        this(mode, members, map -> { }, now);
+    }
+
+    /** Active members named in this order, in slots 0, 1, ... */
+    public static List<MemberConfig> activeMembers(List<String> names) {
+        List<MemberConfig> configs = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            configs.add(new MemberConfig(i, names.get(i), MemberRole.ACTIVE));
+        }
+        return configs;
+    }
+
+    private static List<MemberConfig> checked(List<MemberConfig> members) {
+        Set<Integer> slots = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (MemberConfig m : members) {
+            if (!slots.add(m.slot()) || !names.add(m.name())) {
+                throw new IllegalArgumentException("member " + m.name() + " in slot " + m.slot()
+                        + ": the name or the slot is given twice");
+            }
+        }
+        return List.copyOf(members);
+    }
+
+    /** The answer as of the last input; any thread. */
+    public TeamState state() {
+        return published.get();
+    }
+
+    /** The member map as of the last input; any thread. */
+    public MemberMap current() {
+        return published.get().map();
+    }
+
+    /** New settings: the mode, and the member list with slots and roles. Members kept keep their facts. */
+    public void configure(TeamingMode newMode, List<MemberConfig> newMembers, long now) {
+        members = checked(newMembers);
+        mode = newMode;
+        update(now);
+    }
+
+    /** Sets a member Active or Standby. */
+    public void setRole(String name, MemberRole role, long now) {
+        List<MemberConfig> next = new ArrayList<>();
+        boolean found = false;
+        for (MemberConfig m : members) {
+            found |= m.name().equals(name);
+            next.add(m.name().equals(name) ? new MemberConfig(m.slot(), name, role) : m);
+        }
+        if (!found) {
+            throw new IllegalArgumentException("no member " + name);
+        }
+        configure(mode, next, now);
+    }
+
+    /**
+     * A member's link as the link monitor reports it.
+     *
+     * @param up  carrier present (and the interface exists)
+     * @param mac the interface's own MAC
+     */
+    public void onLink(String name, boolean up, MacAddress mac, long now) {
+        links.put(name, new Link(up, mac));
+        update(now);
+    }
+
+    /** An event of the team's LACP system: the attachment, Collecting and Distributing of its ports. */
+    public void onLacpEvent(LacpEvent event, long now) {
+        if (event instanceof LacpEvent.PortAttached e) {
+            facts(e.port()).aggregator = e.aggregatorId();
+        } else if (event instanceof LacpEvent.PortDetached e) {
+            facts(e.port()).aggregator = 0;
+        } else if (event instanceof LacpEvent.CollectingChanged e) {
+            facts(e.port()).collecting = e.collecting();
+        } else if (event instanceof LacpEvent.DistributingChanged e) {
+            facts(e.port()).distributing = e.distributing();
+        } else {
+            return; // selection, partners, churn: they matter through the events above
+        }
+        update(now);
+    }
+
+    /**
+     * Everything the LACP system says at once, in place of what its events said: the attachment, Collecting
+     * and Distributing of every port, and the links of the members it has.
+     */
+    public void onLacpSnapshot(SystemSnapshot snapshot, long now) {
+        lacp.clear();
+        for (AggregatorSnapshot a : snapshot.aggregators()) {
+            for (String port : a.attachedPorts()) {
+                facts(port).aggregator = a.id();
+            }
+        }
+        for (PortSnapshot p : snapshot.ports()) {
+            LacpFacts f = facts(p.name());
+            f.collecting = p.actor().state().has(StateBit.COLLECTING);
+            f.distributing = p.actor().state().has(StateBit.DISTRIBUTING);
+            links.put(p.name(), new Link(p.link().up(), links.getOrDefault(p.name(), UNKNOWN_LINK).mac()));
+        }
+        update(now);
+    }
+
+    private LacpFacts facts(String port) {
+        return lacp.computeIfAbsent(port, p -> new LacpFacts());
+    }
+
+    /** The aggregator with the most distributing ports, ties the lowest id; 0 when no port distributes. */
+    private int activeAggregator() {
+        Map<Integer, Integer> distributing = new TreeMap<>();
+        for (LacpFacts f : lacp.values()) {
+            if (f.aggregator != 0 && f.distributing) {
+                distributing.merge(f.aggregator, 1, Integer::sum);
+            }
+        }
+        int best = 0;
+        int most = 0;
+        for (Map.Entry<Integer, Integer> e : distributing.entrySet()) { // ascending ids: the first of a tie wins
+            if (e.getValue() > most) {
+                best = e.getKey();
+                most = e.getValue();
+            }
+        }
+        return best;
+    }
+
+    private void update(long now) {
+        int active = mode == TeamingMode.LACP ? activeAggregator() : 0;
+        boolean activeWithLink = false;
+        for (MemberConfig m : members) {
+            activeWithLink |= m.role() == MemberRole.ACTIVE && link(m).up();
+        }
+        List<MemberStatus> statuses = new ArrayList<>(members.size());
+        int transmitting = 0;
+        for (MemberConfig m : members) {
+            MemberStatus s = status(m, active, activeWithLink);
+            statuses.add(s);
+            if (s.transmit()) {
+                transmitting |= 1 << m.slot();
+            }
+        }
+        TeamState before = published.get();
+        if (statuses.equals(before.members()) && mode == before.mode() && active == before.activeAggregator()) {
+            return;
+        }
+        List<Member> dataPath = statuses.stream().map(MemberStatus::member).toList();
+        MemberMap map = before.map();
+        if (!dataPath.equals(map.members())) {
+            map = new MemberMap(map.version() + 1, dataPath, BucketTable.next(map.buckets(), transmitting));
+        }
+        int n = Integer.bitCount(transmitting);
+        TeamHealth health = n == 0 ? TeamHealth.DOWN : n == members.size() ? TeamHealth.UP : TeamHealth.DEGRADED;
+        published.set(new TeamState(mode, health, active, statuses, map, now));
+        if (map != before.map()) {
+            publisher.accept(map);
+        }
+    }
+
+    private Link link(MemberConfig m) {
+        return links.getOrDefault(m.name(), UNKNOWN_LINK);
+    }
+
+    private MemberStatus status(MemberConfig m, int active, boolean activeWithLink) {
+        Link link = link(m);
+        boolean transmit;
+        boolean receive;
+        FailureReason reason;
+        switch (mode) {
+            case LACP -> {
+                LacpFacts f = lacp.get(m.name());
+                boolean inActive = f != null && active != 0 && f.aggregator == active;
+                transmit = inActive && f.distributing;
+                receive = inActive && f.collecting;
+                reason = transmit ? FailureReason.NO_FAILURE
+                        : f != null && f.distributing ? FailureReason.OTHER_AGGREGATOR
+                        : !link.up() ? FailureReason.LINK_DOWN
+                        : FailureReason.LACP_NEGOTIATION;
+            }
+            case STATIC -> {
+                transmit = link.up();
+                receive = link.up();
+                reason = link.up() ? FailureReason.NO_FAILURE : FailureReason.LINK_DOWN;
+            }
+            case SWITCH_INDEPENDENT -> {
+                transmit = link.up() && (m.role() == MemberRole.ACTIVE || !activeWithLink);
+                receive = transmit;
+                reason = transmit ? FailureReason.NO_FAILURE
+                        : !link.up() ? FailureReason.LINK_DOWN
+                        : FailureReason.STANDBY;
+            }
+            default -> throw new IllegalStateException("mode " + mode);
+        }
+        return new MemberStatus(m.slot(), m.name(), m.role(), link.mac(), link.up(), transmit, receive, reason);
+    }
+}

@@ -1,0 +1,77 @@
+package io.lacpd.team.status;
+
+import io.lacpd.core.LacpActivity;
+import io.lacpd.core.LacpTimeout;
+import io.lacpd.core.PortConfig;
+import io.lacpd.core.SystemConfig;
+import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.sim.VirtualNetwork;
+import io.lacpd.team.Team;
+import io.lacpd.team.mode.TeamingMode;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The whole status output of a frozen moment, compared with checked-in text, as Open vSwitch's tests compare
+ * {@code lacp/show}. The moment: A and B on three links in virtual time; eth2's cable pulled; B's eth3 given
+ * another key, so that A's eth3 distributes in a second aggregator that ties with the first and loses to its
+ * lower id. A mismatch leaves the output in {@code target/golden/} for a diff.
+ */
+class StatusGoldenTest {
+
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private static TeamStatus frozen() {
+        VirtualNetwork net = new VirtualNetwork(7);
+        List<String> ports = List.of("eth1", "eth2", "eth3");
+        Team team = new Team(TeamingMode.LACP, Team.activeMembers(ports), 0);
+        net.addSystem("A", SystemConfig.of(MacAddress.parse("02:00:00:00:00:0a")), e -> team.onLacpEvent(e, net.now()));
+        net.addSystem("B", SystemConfig.of(MacAddress.parse("02:00:00:00:00:0b")), e -> { });
+        for (int i = 1; i <= ports.size(); i++) {
+            net.addPort("A", PortConfig.of("eth" + i, i));
+            net.addPort("B", PortConfig.of("eth" + i, i));
+            net.connect("A", "eth" + i, "B", "eth" + i);
+        }
+        net.runFor(5 * SECOND);
+        net.wireAt("A", "eth2").setUp(false);
+        net.system("B").reconfigurePort(new PortConfig("eth3", 3, PortConfig.DEFAULT_PORT_PRIORITY, 2,
+                LacpActivity.ACTIVE, LacpTimeout.SHORT, true), net.now());
+        net.runFor(10 * SECOND);
+        for (String p : ports) {
+            team.onLink(p, net.wireAt("A", p).isUp(), MacAddress.ZERO, net.now());
+        }
+        return new TeamStatus("team0", team.state(), net.system("A").snapshot());
+    }
+
+    @Test
+    void textAsCheckedIn() throws IOException {
+        assertGolden("status.txt", StatusText.render(List.of(frozen())));
+    }
+
+    @Test
+    void jsonAsCheckedIn() throws IOException {
+        assertGolden("status.json", StatusJson.render(List.of(frozen())));
+    }
+
+    private static void assertGolden(String name, String actual) throws IOException {
+        String expected;
+        try (InputStream in = StatusGoldenTest.class.getResourceAsStream(name)) {
+            expected = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!expected.equals(actual)) {
+            Path out = Path.of("target", "golden", name);
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, actual);
+        }
+        assertEquals(expected, actual, name + " (the output is in target/golden/" + name + ")");
+    }
+}
