@@ -14,6 +14,17 @@ public final class TestFrame {
     private TestFrame() {
     }
 
+    /** Nothing yet. */
+    public static TestFrame empty() {
+        return new TestFrame();
+    }
+
+    /** A virtio_net_hdr as the kernel lays it out: two octets, then four u16 fields little-endian. */
+    public static TestFrame vnetHeader(int flags, int gsoType, int hdrLen, int gsoSize, int csumStart,
+            int csumOffset) {
+        return new TestFrame().u8(flags).u8(gsoType).le16(hdrLen).le16(gsoSize).le16(csumStart).le16(csumOffset);
+    }
+
     /** A frame that starts with these MACs. */
     public static TestFrame ethernet(long dst, long src) {
         return new TestFrame().mac(dst).mac(src);
@@ -32,6 +43,10 @@ public final class TestFrame {
 
     public TestFrame u16(int v) {
         return u8(v >>> 8).u8(v);
+    }
+
+    public TestFrame le16(int v) {
+        return u8(v).u8(v >>> 8);
     }
 
     public TestFrame u32(long v) {
@@ -81,6 +96,21 @@ public final class TestFrame {
     /** A 20-octet TCP header, data offset 5. */
     public TestFrame tcp(int srcPort, int dstPort) {
         return u16(srcPort).u16(dstPort).u32(1).u32(0).u8(5 << 4).u8(0x10).u16(65535).u16(0).u16(0);
+    }
+
+    /** A TCP header with {@code optionWords} 4-octet words of options (NOPs): data offset 5 + optionWords. */
+    public TestFrame tcpWithOptions(int srcPort, int dstPort, int optionWords) {
+        u16(srcPort).u16(dstPort).u32(1).u32(0).u8((5 + optionWords) << 4).u8(0x10).u16(65535).u16(0).u16(0);
+        for (int i = 0; i < optionWords; i++) {
+            u32(0x0101_0101L);
+        }
+        return this;
+    }
+
+    /** Appends another builder's octets. */
+    public TestFrame then(TestFrame other) {
+        out.writeBytes(other.bytes());
+        return this;
     }
 
     /** An 8-octet UDP header. */
