@@ -1,0 +1,140 @@
+package io.lacpd.team.datapath;
+
+import io.lacpd.team.member.MemberMap;
+
+/**
+ * Where each recent flow is being sent, so that {@code dynamic} moves a flow to its bucket's current owner only
+ * at a flowlet boundary: after a pause of at least {@link #gapNanos()} (then the frames already queued on the old
+ * member have left and the move cannot reorder the flow), or at once when its member may no longer transmit.
+ * Rebalancing changes bucket owners in the member map; this table is what makes flows follow them gently.
+ *
+ * <p>Fixed-size open addressing over primitive arrays, keyed by the 64-bit flow hash: no allocation, no clock
+ * ({@code now} is passed in, any monotonic nanoseconds, compared overflow-safely). A flow idle for the gap may
+ * move anyway, so its entry is as good as free and is reused without a delete; only when all
+ * {@value #PROBES} entries of a probe window belong to live flows is the longest-idle one evicted (counted: the
+ * evicted flow may then move without a gap). One table per transmitting thread, not thread-safe.
+ */
+public final class FlowletTable {
+
+    /** Entries examined per lookup: bounds the work per frame. */
+    public static final int PROBES = 8;
+
+    private static final long EMPTY = 0;
+
+    private final long gapNanos;
+    private final int mask;
+    private final long[] keys;
+    private final long[] lastSeen;
+    private final byte[] slots;
+    private long moves;
+    private long failovers;
+    private long evictions;
+
+    /**
+     * @param capacity flows tracked at most, a power of two, at least {@value #PROBES}
+     * @param gapNanos the pause after which a flow may move (datapath.md: 500 us on veth, 1 ms on NICs)
+     */
+    public FlowletTable(int capacity, long gapNanos) {
+        if (capacity < PROBES || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity: got " + capacity + " (expected: a power of two >= "
+                    + PROBES + ")");
+        }
+        if (gapNanos <= 0) {
+            throw new IllegalArgumentException("gapNanos: got " + gapNanos + " (expected: > 0)");
+        }
+        this.gapNanos = gapNanos;
+        this.mask = capacity - 1;
+        this.keys = new long[capacity];
+        this.lastSeen = new long[capacity];
+        this.slots = new byte[capacity];
+    }
+
+    /**
+     * The slot a frame of this flow leaves on, and records that it was sent there at {@code now}.
+     *
+     * @param flowHash   the frame's flow hash (its low bits chose the bucket)
+     * @param bucketSlot the owner of the frame's bucket in {@code map}, or {@link MemberMap#NONE}
+     * @return the flow's current slot while it is live and that slot may transmit, else {@code bucketSlot}
+     */
+    public int slot(long flowHash, int bucketSlot, MemberMap map, long now) {
+        if (bucketSlot == MemberMap.NONE) {
+            return MemberMap.NONE;
+        }
+        long key = flowHash == EMPTY ? 1 : flowHash;
+        // The low bits chose the bucket; the high ones spread the flows of one bucket over the table.
+        int start = (int) (key >>> 32);
+        int reuse = -1;
+        int oldest = -1;
+        long oldestIdle = Long.MIN_VALUE;
+        for (int i = 0; i < PROBES; i++) {
+            int idx = (start + i) & mask;
+            long k = keys[idx];
+            if (k == key) {
+                return follow(idx, bucketSlot, map, now);
+            }
+            if (k == EMPTY) {
+                if (reuse < 0) {
+                    reuse = idx;
+                }
+                break;
+            }
+            long idle = now - lastSeen[idx];
+            if (idle >= gapNanos) {
+                if (reuse < 0) {
+                    reuse = idx;
+                }
+            } else if (idle >= oldestIdle) {
+                oldestIdle = idle;
+                oldest = idx;
+            }
+        }
+        if (reuse < 0) {
+            reuse = oldest;
+            evictions++;
+        }
+        keys[reuse] = key;
+        lastSeen[reuse] = now;
+        slots[reuse] = (byte) bucketSlot;
+        return bucketSlot;
+    }
+
+    private int follow(int idx, int bucketSlot, MemberMap map, long now) {
+        int current = slots[idx];
+        int chosen = current;
+        if (!map.mayTransmit(current)) {
+            chosen = bucketSlot;
+            failovers++;
+        } else if (now - lastSeen[idx] >= gapNanos && current != bucketSlot) {
+            chosen = bucketSlot;
+            moves++;
+        }
+        slots[idx] = (byte) chosen;
+        lastSeen[idx] = now;
+        return chosen;
+    }
+
+    /** The pause after which a flow may move. */
+    public long gapNanos() {
+        return gapNanos;
+    }
+
+    /** Flows tracked at most. */
+    public int capacity() {
+        return keys.length;
+    }
+
+    /** Flows moved to their bucket's owner at a flowlet boundary. */
+    public long moves() {
+        return moves;
+    }
+
+    /** Flows moved at once because their member stopped transmitting. */
+    public long failovers() {
+        return failovers;
+    }
+
+    /** Live flows forgotten for lack of room in their probe window. */
+    public long evictions() {
+        return evictions;
+    }
+}
