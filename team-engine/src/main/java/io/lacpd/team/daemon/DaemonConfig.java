@@ -44,20 +44,24 @@ import java.util.function.Function;
  * @param muxControl    coupled (the default) or independent
  * @param loadBalancing load-balancing algorithm for the data plane, in our spelling or Windows'
  *                      ({@code TransportPorts}, {@code HyperVPort}, {@code Dynamic}, ...)
- * @param dataPlane     {@code none}: negotiation only (the default)
+ * @param dataPlane     {@code tap} (the default): a TAP team interface carries the host's traffic over the members;
+ *                      {@code none}: negotiation only
+ * @param teamInterface the team interface's name (the team's name unless set), at most 15 characters
+ * @param teamMac       the team interface's MAC, or null: the first configured member's MAC at the start
  * @param controlSocket where lacpctl reaches the daemon
  * @param configFile    the file the settings came from, or null; SIGHUP reads it again
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
-                           MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, String dataPlane,
-                           Path controlSocket, Path configFile) {
+                           MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, DataPlane dataPlane,
+                           String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
 
     static final Set<String> KEYS = Set.of("team", "ports", "mode", "lacp-rate", "lacp-activity", "system-priority",
-            "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "control-socket");
+            "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "team-interface", "team-mac",
+            "control-socket");
 
     /** Parses the arguments after {@code lacpd run}. */
     public static DaemonConfig fromArgs(List<String> args) throws ConfigException {
@@ -157,23 +161,31 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
                 choice(s, "mux-control", List.of("coupled", "independent"), "coupled", label).toUpperCase(Locale.ROOT));
         LoadBalancingAlgorithm loadBalancing = named(s, "load-balancing", LoadBalancingAlgorithm.values(),
                 LoadBalancingAlgorithm.TRANSPORT_PORTS, LoadBalancingAlgorithm::parse, label);
-        String dataPlane = choice(s, "data-plane", List.of("none", "tap"), "none", label);
-        if (!dataPlane.equals("none")) {
-            throw new ConfigException(label.apply("data-plane") + " " + dataPlane + " is not supported yet (expected: none)");
+        DataPlane dataPlane = named(s, "data-plane", DataPlane.values(), DataPlane.TAP, DataPlane::parse, label);
+        String teamInterface = s.getOrDefault("team-interface", team).strip();
+        if (!teamInterface.matches("[A-Za-z0-9_.-]{1,15}")) {
+            throw new ConfigException(label.apply(s.containsKey("team-interface") ? "team-interface" : "team") + " '"
+                    + teamInterface + "' cannot name the team interface (expected: 1 to 15 letters, digits, '.', '_' or '-'"
+                    + (s.containsKey("team-interface") ? ")" : "; set --team-interface)"));
         }
+        if (ports.contains(teamInterface)) {
+            throw new ConfigException(label.apply("team-interface") + " '" + teamInterface + "' is also a member");
+        }
+        MacAddress teamMac = s.containsKey("team-mac") ? systemMac(s.get("team-mac"), label.apply("team-mac")) : null;
         Path socket = s.containsKey("control-socket") ? Path.of(s.get("control-socket"))
                 : SOCKET_DIRECTORY.resolve(team + ".sock");
         return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
-                loadBalancing, dataPlane, socket, configFile);
+                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile);
     }
 
     /**
-     * These settings, but with the team name, mode and control socket of the running config: a reload cannot
-     * change those, as they name the daemon and where lacpctl finds it.
+     * These settings, but with the team name, mode, data plane, team interface and control socket of the running
+     * config: a reload cannot change those, as they name the daemon, its interface and where lacpctl finds it.
      */
     public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
         return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
-                portPriority, muxControl, loadBalancing, dataPlane, running.controlSocket, configFile);
+                portPriority, muxControl, running.loadBalancing, running.dataPlane, running.teamInterface, running.teamMac,
+                running.controlSocket, configFile);
     }
 
     /** The LACP system settings of this team. */

@@ -197,8 +197,9 @@ public final class Lacpd {
             log.line("reload failed, keeping the running config: " + e.getMessage());
             return;
         }
-        if (!next.team().equals(config.team()) || !next.controlSocket().equals(config.controlSocket())) {
-            log.line("reload: a new team name or control socket applies at the next start only");
+        if (!next.withStartOnlySettingsOf(config).equals(next)) {
+            log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC or control"
+                    + " socket applies at the next start only");
         }
         Map<String, Integer> numbers = portNumbers.renumber(next.ports());
         DaemonConfig applied = next.withStartOnlySettingsOf(config);

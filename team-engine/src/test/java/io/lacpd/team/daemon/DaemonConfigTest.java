@@ -34,14 +34,16 @@ class DaemonConfigTest {
     }
 
     @Test
-    void defaultsAreActiveFastLacpWithNoDataPlane() throws Exception {
+    void defaultsAreActiveFastLacpWithATapTeamInterfaceNamedAfterTheTeam() throws Exception {
         DaemonConfig c = parse("--team", "team0", "--ports", "eth1,eth2");
         assertEquals(TeamingMode.LACP, c.mode());
         assertEquals(LoadBalancingAlgorithm.TRANSPORT_PORTS, c.loadBalancing());
         assertEquals(LacpTimeout.SHORT, c.timeout());
         assertEquals(LacpActivity.ACTIVE, c.activity());
         assertEquals(MuxControl.COUPLED, c.muxControl());
-        assertEquals("none", c.dataPlane());
+        assertEquals(DataPlane.TAP, c.dataPlane());
+        assertEquals("team0", c.teamInterface());
+        assertEquals(null, c.teamMac(), "the first member's MAC, read at the start");
         assertEquals(Path.of("/run/lacpd/team0.sock"), c.controlSocket());
         assertEquals(List.of(PortConfig.of("eth1", 1), PortConfig.of("eth2", 2)), c.portConfigs(new PortNumbers().renumber(c.ports())));
         assertFalse(c.systemMac().isMulticast());
@@ -54,7 +56,11 @@ class DaemonConfigTest {
         DaemonConfig c = parse("--team", "t", "--ports", "a,b,c", "--mode", "lacp", "--lacp-rate", "slow",
                 "--lacp-activity", "passive", "--system-priority", "100", "--system-mac", "02:00:00:00:00:AA",
                 "--key", "9", "--port-priority", "7", "--mux-control", "independent", "--load-balancing", "dynamic",
-                "--data-plane", "none", "--control-socket", "/tmp/x.sock");
+                "--data-plane", "none", "--team-interface", "bond7", "--team-mac", "02:00:00:00:07:07",
+                "--control-socket", "/tmp/x.sock");
+        assertEquals(DataPlane.NONE, c.dataPlane());
+        assertEquals("bond7", c.teamInterface());
+        assertEquals(MacAddress.parse("02:00:00:00:07:07"), c.teamMac());
         assertEquals(LacpTimeout.LONG, c.timeout());
         assertEquals(LacpActivity.PASSIVE, c.activity());
         assertEquals(100, c.systemConfig().systemPriority());
@@ -83,8 +89,21 @@ class DaemonConfigTest {
                 error("--team", "t", "--ports", "a", "--mode", "bonded"));
         assertEquals("--load-balancing 'round-robin' (expected: transport-ports|ip-addresses|mac-addresses|hyperv-port|dynamic)",
                 error("--team", "t", "--ports", "a", "--load-balancing", "round-robin"));
-        assertEquals("--data-plane tap is not supported yet (expected: none)",
-                error("--team", "t", "--ports", "a", "--data-plane", "tap"));
+        assertEquals("--data-plane 'dpdk' (expected: none|tap)",
+                error("--team", "t", "--ports", "a", "--data-plane", "dpdk"));
+    }
+
+    @Test
+    void theTeamInterfaceNeedsAnInterfaceName() throws Exception {
+        assertEquals("--team 'a-team-name-of-20ch' cannot name the team interface (expected: 1 to 15 letters, digits,"
+                + " '.', '_' or '-'; set --team-interface)", error("--team", "a-team-name-of-20ch", "--ports", "a"));
+        assertEquals("bond0", parse("--team", "a-team-name-of-20ch", "--ports", "a", "--team-interface", "bond0")
+                .teamInterface());
+        assertEquals("--team-interface 'sixteen-chars-xx' cannot name the team interface (expected: 1 to 15 letters,"
+                + " digits, '.', '_' or '-')", error("--team", "t", "--ports", "a", "--team-interface", "sixteen-chars-xx"));
+        assertEquals("--team-interface 'a' is also a member", error("--team", "t", "--ports", "a", "--team-interface", "a"));
+        assertEquals("--team-mac 01:00:5e:00:00:01 is not a unicast address",
+                error("--team", "t", "--ports", "a", "--team-mac", "01:00:5e:00:00:01"));
     }
 
     @Test
