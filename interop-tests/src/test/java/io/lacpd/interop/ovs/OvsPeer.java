@@ -49,8 +49,11 @@ public final class OvsPeer implements AutoCloseable {
     private Process dbServer;
     private Process vswitchd;
 
-    private OvsPeer(String ns, Path dir) {
+    private final Map<String, String> switchConfig;
+
+    private OvsPeer(String ns, Path dir, Map<String, String> switchConfig) {
         this.ns = ns;
+        this.switchConfig = Map.copyOf(switchConfig);
         this.dir = dir;
         this.run = dir.resolve("run");
         this.db = dir.resolve("db");
@@ -63,7 +66,16 @@ public final class OvsPeer implements AutoCloseable {
      * and creates bridge br0 on the userspace datapath. Returns once the bridge exists.
      */
     public static OvsPeer start(String ns, Path parent, String name) throws IOException, InterruptedException {
-        OvsPeer peer = new OvsPeer(ns, parent.resolve("ovs-" + name));
+        return start(ns, parent, name, Map.of());
+    }
+
+    /**
+     * The same, with these keys of the Open_vSwitch table's other_config written before ovs-vswitchd starts
+     * (it reads some of them, such as userspace-tso-enable, only at its start).
+     */
+    public static OvsPeer start(String ns, Path parent, String name, Map<String, String> switchConfig)
+            throws IOException, InterruptedException {
+        OvsPeer peer = new OvsPeer(ns, parent.resolve("ovs-" + name), switchConfig);
         try {
             peer.boot();
             return peer;
@@ -93,6 +105,9 @@ public final class OvsPeer implements AutoCloseable {
             exists(run.resolve("db.sock"));
             exec(concat(vsctl, "--no-wait", "init"));
         });
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(switchConfig).entrySet()) {
+            vsctl("--no-wait", "set", "Open_vSwitch", ".", "other_config:" + e.getKey() + "=" + e.getValue());
+        }
         vswitchd = spawn("ovs-vswitchd", List.of("unix:" + run.resolve("db.sock"),
                 "--unixctl=" + ctl(),
                 "--pidfile=" + run.resolve("ovs-vswitchd.pid"),
@@ -158,6 +173,49 @@ public final class OvsPeer implements AutoCloseable {
                     "other_config:lacp-aggregation-key=" + bond.key()));
         }
         vsctl(cmd.toArray(String[]::new));
+    }
+
+    /**
+     * Adds a bond without LACP in one transaction: {@code mode} is OVS's bond_mode (active-backup,
+     * balance-slb). Returns once ovs-vswitchd has applied it.
+     */
+    public void addStaticBond(String name, String mode, String... members) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("add-bond", "br0", name));
+        cmd.addAll(List.of(members));
+        cmd.addAll(List.of("lacp=off", "bond_mode=" + mode));
+        vsctl(cmd.toArray(String[]::new));
+    }
+
+    /**
+     * Gives br0's internal port (on the userspace datapath a tap device in this namespace) the address
+     * {@code cidr} and sets it up, so the namespace's own stack is a host behind the switch.
+     */
+    public void addressBridge(String cidr) throws IOException, InterruptedException {
+        inNs("ip", "addr", "add", cidr, "dev", "br0");
+        inNs("ip", "link", "set", "br0", "up");
+    }
+
+    /** br0's MAC: the host behind the switch answers ARP with it. */
+    public String bridgeMac() throws IOException, InterruptedException {
+        // "br0  UNKNOWN  62:55:3d:0a:5b:4e <BROADCAST,MULTICAST,PROMISC,UP,LOWER_UP>"
+        return exec(List.of("ip", "-n", ns, "-br", "link", "show", "br0")).strip().split("\\s+")[2];
+    }
+
+    /**
+     * Keeps this namespace's own stack off a bond member. The userspace datapath reads its members
+     * through AF_PACKET and leaves them in the kernel's stack, so without this the namespace would answer
+     * ARP for br0's address on the member itself, with the member's MAC (ARP flux), and take IP addressed
+     * to br0 there too. The member keeps delivering every frame to OVS: arp_ignore=8 answers no ARP on
+     * it, rp_filter=1 drops IPv4 whose source is routed through br0, and IPv6 is off on it.
+     */
+    public void keepHostStackOff(String iface) throws IOException, InterruptedException {
+        inNs("sysctl", "-q", "-w", "net.ipv4.conf." + iface + ".arp_ignore=8",
+                "net.ipv4.conf." + iface + ".rp_filter=1", "net.ipv6.conf." + iface + ".disable_ipv6=1");
+    }
+
+    /** {@code fdb/show br0}: the MACs the bridge has learned, each with the OpenFlow port ("LOCAL" is br0). */
+    public Map<String, String> fdb() throws IOException, InterruptedException {
+        return parseFdb(appctl("fdb/show", "br0"));
     }
 
     public String vsctl(String... args) throws IOException, InterruptedException {
@@ -501,6 +559,18 @@ public final class OvsPeer implements AutoCloseable {
         return new Stats(f.getOrDefault("TX PDUs", -1L), f.getOrDefault("RX PDUs", -1L), f.getOrDefault("RX Bad PDUs", -1L),
                 f.getOrDefault("RX Marker Request PDUs", -1L), f.getOrDefault("Link Expired", -1L),
                 f.getOrDefault("Link Defaulted", -1L), f.getOrDefault("Carrier Status Changed", -1L));
+    }
+
+    static Map<String, String> parseFdb(String text) {
+        // " port  VLAN  MAC                Age" then "    1     0  02:00:00:0a:00:01    3"
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String raw : text.lines().toList()) {
+            String[] f = raw.strip().split("\\s+");
+            if (f.length >= 4 && f[2].matches("\\p{XDigit}{2}(:\\p{XDigit}{2}){5}")) {
+                out.put(f[2], f[0]);
+            }
+        }
+        return out;
     }
 
     static Map<String, BondMember> parseBondShow(String text) {

@@ -11,21 +11,39 @@ import java.util.Map;
 
 /**
  * Measured figures of one test run, printed as they come ("interop: ...") and summed up at the end,
- * also into target/interop-results.txt (docs/interop.md quotes them).
+ * also into target/interop-results.txt (docs/interop.md quotes them). A figure is in milliseconds unless
+ * recorded with another unit.
  */
-final class Results {
+public final class Results {
 
-    private static final Map<String, List<Double>> FIGURES = new LinkedHashMap<>();
+    /** One figure's samples and their unit. */
+    private record Figure(String unit, List<Double> values) {
+    }
+
+    private static final Map<String, Figure> FIGURES = new LinkedHashMap<>();
 
     private Results() {
     }
 
-    static synchronized void record(String name, double millis) {
-        FIGURES.computeIfAbsent(name, k -> new ArrayList<>()).add(millis);
-        System.out.printf("interop: %s = %.0f ms%n", name, millis);
+    public static void record(String name, double millis) {
+        record(name, millis, "ms");
     }
 
-    static synchronized void note(String line) {
+    /** A figure in {@code unit}: "Gbit/s" prints with two decimals, anything else as a whole number. */
+    public static synchronized void record(String name, double value, String unit) {
+        Figure f = FIGURES.computeIfAbsent(name, k -> new Figure(unit, new ArrayList<>()));
+        if (!f.unit.equals(unit)) {
+            throw new IllegalArgumentException(name + " is in " + f.unit + ", not " + unit);
+        }
+        f.values.add(value);
+        System.out.printf("interop: %s = " + format(unit) + " %s%n", name, value, unit);
+    }
+
+    private static String format(String unit) {
+        return unit.equals("Gbit/s") ? "%.2f" : "%.0f";
+    }
+
+    public static synchronized void note(String line) {
         System.out.println("interop: " + line);
     }
 
@@ -38,16 +56,17 @@ final class Results {
 
     static synchronized String summary() {
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, List<Double>> e : FIGURES.entrySet()) {
-            List<Double> v = e.getValue();
-            sb.append(String.format("%-55s median %6.0f ms  min %6.0f  max %6.0f  (n=%d)%n", e.getKey(), median(v),
-                    v.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+        for (Map.Entry<String, Figure> e : FIGURES.entrySet()) {
+            List<Double> v = e.getValue().values;
+            String n = format(e.getValue().unit).replace("%", "%6");
+            sb.append(String.format("%-55s median " + n + " %s  min " + n + "  max " + n + "  (n=%d)%n", e.getKey(),
+                    median(v), e.getValue().unit, v.stream().mapToDouble(Double::doubleValue).min().orElse(0),
                     v.stream().mapToDouble(Double::doubleValue).max().orElse(0), v.size()));
         }
         return sb.toString();
     }
 
-    static synchronized void writeSummary(String header) {
+    public static synchronized void writeSummary(String header) {
         String text = header + "\n" + summary();
         System.out.print(text);
         try {
