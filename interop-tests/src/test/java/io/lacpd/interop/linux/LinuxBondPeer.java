@@ -12,7 +12,7 @@ import java.util.function.Predicate;
 
 /**
  * A real Linux bonding peer: Debian's cloud kernel under QEMU (software emulation), its bond0 in
- * 802.3ad mode over virtio-net NICs. Each NIC is a tap device in a network namespace, joined to a
+ * 802.3ad mode (or balance-xor, a static LAG) over virtio-net NICs. Each NIC is a tap device in a network namespace, joined to a
  * "wire" interface there (the namespace's end of a veth pair) by tc mirred in both directions, since a
  * bridge would not forward LACPDUs.
  *
@@ -34,28 +34,43 @@ public final class LinuxBondPeer implements AutoCloseable {
      * @param active lacp_active: on or off
      * @param system ad_actor_system
      * @param slaves guest interface names, eth0 being the first NIC
+     * @param mode   the bonding mode: 802.3ad, or balance-xor (a static LAG: no LACP, so the LACP
+     *               settings above do not apply)
+     * @param ip     an IPv4 address with its prefix length for bond0, or null for none
      */
     public record Bond(String rate, String active, String system, Integer systemPriority, Integer userKey,
-                       String select, List<String> slaves) {
+                       String select, List<String> slaves, String mode, String ip) {
+
+        public static final String LACP = "802.3ad";
+        public static final String STATIC = "balance-xor";
 
         public static Bond fast(String system, String... slaves) {
-            return new Bond("fast", "on", system, null, null, null, List.of(slaves));
+            return new Bond("fast", "on", system, null, null, null, List.of(slaves), LACP, null);
         }
 
         public Bond rate(String r) {
-            return new Bond(r, active, system, systemPriority, userKey, select, slaves);
+            return new Bond(r, active, system, systemPriority, userKey, select, slaves, mode, ip);
         }
 
         public Bond active(String a) {
-            return new Bond(rate, a, system, systemPriority, userKey, select, slaves);
+            return new Bond(rate, a, system, systemPriority, userKey, select, slaves, mode, ip);
         }
 
         public Bond select(String s) {
-            return new Bond(rate, active, system, systemPriority, userKey, s, slaves);
+            return new Bond(rate, active, system, systemPriority, userKey, s, slaves, mode, ip);
         }
 
         public Bond slaves(String... s) {
-            return new Bond(rate, active, system, systemPriority, userKey, select, List.of(s));
+            return new Bond(rate, active, system, systemPriority, userKey, select, List.of(s), mode, ip);
+        }
+
+        public Bond mode(String m) {
+            return new Bond(rate, active, system, systemPriority, userKey, select, slaves, m, ip);
+        }
+
+        /** bond0 with this address, e.g. 192.0.2.2/24. */
+        public Bond ip(String cidr) {
+            return new Bond(rate, active, system, systemPriority, userKey, select, slaves, mode, cidr);
         }
 
         String cmdline() {
@@ -72,12 +87,23 @@ public final class LinuxBondPeer implements AutoCloseable {
             if (select != null) {
                 b.append(" bond.select=").append(select);
             }
+            if (!mode.equals(LACP)) {
+                b.append(" bond.mode=").append(mode);
+            }
+            if (ip != null) {
+                b.append(" bond.ip=").append(ip);
+            }
             return b.append(" bond.slaves=").append(String.join(",", slaves)).toString();
         }
 
-        /** The arguments of the guest's {@code bond_up}; "-" keeps what the kernel command line said. */
-        String shellArgs() {
-            return String.join(" ", rate, active, or(system), or(systemPriority), or(userKey), or(select))
+        /**
+         * The guest's command that rebuilds bond0 so: the mode and the address are the guest's variables
+         * BOND_MODE and BOND_IP, the rest are {@code bond_up}'s arguments ("-" keeps what the kernel command
+         * line said).
+         */
+        String shellCommand() {
+            return "BOND_MODE=" + mode + "; BOND_IP=" + (ip == null ? "" : ip) + "; bond_up "
+                    + String.join(" ", rate, active, or(system), or(systemPriority), or(userKey), or(select))
                     + " " + String.join(" ", slaves);
         }
 
@@ -267,9 +293,9 @@ public final class LinuxBondPeer implements AutoCloseable {
 
     /** Rebuilds bond0 with these settings (the slaves are released and enslaved again). */
     public void rebuild(Bond bond) throws IOException, InterruptedException {
-        String out = sh("bond_up " + bond.shellArgs());
+        String out = sh(bond.shellCommand());
         if (out.contains("cannot") || out.contains("can't")) {
-            throw new IOException(name + ": bond_up " + bond.shellArgs() + ": " + out);
+            throw new IOException(name + ": " + bond.shellCommand() + ": " + out);
         }
     }
 
