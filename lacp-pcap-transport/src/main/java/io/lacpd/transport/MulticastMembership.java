@@ -1,7 +1,9 @@
 package io.lacpd.transport;
 
 import com.sun.jna.LastErrorException;
+
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.transport.linux.Libc;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
