@@ -1,7 +1,6 @@
 package io.lacpd.transport;
 
 import com.sun.jna.LastErrorException;
-
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.transport.linux.Libc;
 
