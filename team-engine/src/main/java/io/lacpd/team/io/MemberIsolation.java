@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Takes a member NIC from the host stack while it is in a team, and gives it back on {@link #close}:
  * <ul>
- * <li>one NIC, one team: an exclusive flock on {@code /run/lacpd/members/IFNAME.lock} for the team's life;</li>
+ * <li>one NIC, one team: an exclusive flock on {@code /run/lacpd/members/IFNAME.NETNS.lock} (NETNS: the
+ *     namespace's inode) for the team's life;</li>
  * <li>a NIC with an IPv4 or global IPv6 address is refused (the host uses it; taking it would cut that off);</li>
  * <li>a tcx ingress program that drops every frame, so the host stack neither answers ARP nor accepts IP on
  *     the member; packet sockets see frames before tcx, so the data path and pcap (LACPDUs) still do. The
@@ -106,17 +107,13 @@ public final class MemberIsolation implements AutoCloseable {
         }
     }
 
-    /** The lock file's name: the interface's, and the namespace's inode outside the initial namespace. */
+    /**
+     * The lock file's name: the interface's and its network namespace's inode, as a name is unique only within
+     * a namespace (eth1 in two namespaces is two NICs).
+     */
     private static Path lockFile(String name, Path lockDirectory) throws IOException {
-        String self = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
-        String init;
-        try {
-            init = Files.readSymbolicLink(Path.of("/proc/1/ns/net")).toString();
-        } catch (IOException e) {
-            init = self;
-        }
-        String ns = self.equals(init) ? "" : "." + self.replaceAll("\\D", "");
-        return lockDirectory.resolve(name + ns + ".lock");
+        String ns = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString().replaceAll("\\D", "");
+        return lockDirectory.resolve(name + "." + ns + ".lock");
     }
 
     private static int lock(String name, Path lockDirectory) throws IOException {
