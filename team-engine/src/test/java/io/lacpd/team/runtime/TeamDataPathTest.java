@@ -165,6 +165,60 @@ class TeamDataPathTest {
         assertEquals(hostBefore, rxPackets(lab.nsB), "none reached B's host stack");
     }
 
+    @Test
+    void membersLeaveAndJoinAtRunTimeAndCloseGivesThemBack() throws Exception {
+        byte[] all1 = new byte[MemberMap.BUCKETS];
+        a.publish(new MemberMap(2, List.of(new Member(0, "eth1", MAC_A, true, true)), all1));
+        a.removeMember(1);
+        assertEquals("0", sysctl(lab.nsA, "ipv4/conf/eth2/arp_ignore"), "eth2 is the host's again");
+        NetnsLab.runChecked("ip", "netns", "exec", lab.nsA, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.66.0.2");
+        assertEquals(null, a.counters().member(1));
+
+        inA.call(() -> {
+            a.addMember(1, "eth2");
+            return null;
+        });
+        a.publish(split(MAC_A, true));
+        assertEquals("8", sysctl(lab.nsA, "ipv4/conf/eth2/arp_ignore"));
+        NetnsLab.runChecked("ip", "netns", "exec", lab.nsA, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.66.0.2");
+
+        a.publish(MemberMap.EMPTY);
+        assertEquals("0", NetnsLab.runChecked("ip", "netns", "exec", lab.nsA, "cat",
+                "/sys/class/net/team0/carrier").strip(), "no member may transmit: no carrier");
+
+        long dataThreadsBefore = dataThreads();
+        long start = System.nanoTime();
+        a.close();
+        long closeMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(closeMillis < 1000, "close took " + closeMillis + " ms");
+        assertEquals(List.of("0", "0"), List.of(sysctl(lab.nsA, "ipv4/conf/eth1/arp_ignore"),
+                sysctl(lab.nsA, "ipv4/conf/eth2/arp_ignore")));
+        assertTrue(!NetnsLab.run("ip", "-n", lab.nsA, "link", "show").contains("team0"), "team0 is gone");
+        assertEquals(dataThreadsBefore - 2, dataThreads(), "A's two data threads stopped");
+    }
+
+    @Test
+    void anIdleTeamUsesNoCpu() throws Exception {
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<Thread> data = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("team-tx-") || t.getName().startsWith("team-rx-")).toList();
+        assertTrue(data.size() >= 4, "both teams' threads: " + data);
+        Thread.sleep(200);
+        long before = data.stream().mapToLong(t -> cpu.getThreadCpuTime(t.getId())).sum();
+        Thread.sleep(1000);
+        long used = data.stream().mapToLong(t -> cpu.getThreadCpuTime(t.getId())).sum() - before;
+        assertTrue(used < 20_000_000, "idle data threads used " + used / 1000 + " us of CPU in a second");
+    }
+
+    private static long dataThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> t.getName().startsWith("team-tx-") || t.getName().startsWith("team-rx-")).count();
+    }
+
+    private static String sysctl(String ns, String name) throws Exception {
+        return NetnsLab.runChecked("ip", "netns", "exec", ns, "cat", "/proc/sys/net/" + name).strip();
+    }
+
     /** Whether the Distributor sends two flows of the same hosts on different members. */
     private static boolean spreadsByPorts() {
         Distributor d = new Distributor(LoadBalancingAlgorithm.TRANSPORT_PORTS);
