@@ -180,7 +180,7 @@ public final class TeamDataPath implements AutoCloseable {
         MemberIsolation isolation = MemberIsolation.take(name, teamMac);
         PacketSocket socket;
         try {
-            socket = PacketSocket.open(name, false);
+            socket = PacketSocket.open(name);
         } catch (IOException e) {
             isolation.close();
             throw e;

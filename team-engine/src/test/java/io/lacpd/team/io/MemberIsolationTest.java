@@ -64,7 +64,7 @@ class MemberIsolationTest {
             List<String> before = sysctls();
 
             MemberIsolation isolation = a.call(() -> MemberIsolation.take("eth1", TEAM_MAC, locks));
-            PacketSocket watch = a.call(() -> PacketSocket.open("eth1", false));
+            PacketSocket watch = a.call(() -> PacketSocket.open("eth1"));
             try {
                 assertEquals(List.of("8", "1", "0"), sysctls());
                 assertFalse(arpAnswered(), "isolated, the member does not answer ARP");

@@ -36,8 +36,8 @@ class PacketSocketTest {
         }
         a = new NetnsThread(lab.nsA);
         b = new NetnsThread(lab.nsB);
-        sender = a.call(() -> PacketSocket.open("eth1", false));
-        receiver = b.call(() -> PacketSocket.open("eth1", false));
+        sender = a.call(() -> PacketSocket.open("eth1"));
+        receiver = b.call(() -> PacketSocket.open("eth1"));
     }
 
     @AfterEach

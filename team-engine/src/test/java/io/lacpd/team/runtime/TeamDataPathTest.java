@@ -120,14 +120,19 @@ class TeamDataPathTest {
         Thread.sleep(300);
 
         DataPathCounters before = a.counters();
+        long allocatedBefore = allocatedByDataThreads();
         double team = iperf("10.66.0.2", 1);
+        long allocated = allocatedByDataThreads() - allocatedBefore;
         DataPathCounters after = a.counters();
         double bare = iperf("10.67.0.2", 1);
         long frames = after.txPackets() - before.txPackets();
         long averageFrame = (after.txBytes() - before.txBytes()) / Math.max(1, frames);
+        long framesBoth = frames + after.rxPackets() - before.rxPackets();
         System.out.printf("single TCP stream: team %.2f Gbit/s, bare veth %.2f Gbit/s (%.0f %%); "
-                        + "frames from the TAP average %d octets%n", team / 1e9, bare / 1e9, 100 * team / bare,
-                averageFrame);
+                        + "frames from the TAP average %d octets; data threads allocated %d octets for %d frames%n",
+                team / 1e9, bare / 1e9, 100 * team / bare, averageFrame, allocated, framesBoth);
+        assertTrue(allocated < 256 * 1024, "the data path allocates nothing per frame: " + allocated
+                + " octets for " + framesBoth + " frames");
         assertTrue(team > 100e6, "TCP through the team: " + team + " bit/s");
         assertTrue(averageFrame > 10_000, "super-frames pass whole: " + averageFrame + " octets on average");
         assertEquals(0, after.dropSendError() + after.malformed() + b.counters().malformed(), after.toString());
@@ -208,6 +213,15 @@ class TeamDataPathTest {
         Thread.sleep(1000);
         long used = data.stream().mapToLong(t -> cpu.getThreadCpuTime(t.getId())).sum() - before;
         assertTrue(used < 20_000_000, "idle data threads used " + used / 1000 + " us of CPU in a second");
+    }
+
+    /** Heap octets the four data threads (both teams) have allocated so far. */
+    private static long allocatedByDataThreads() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("team-tx-") || t.getName().startsWith("team-rx-"))
+                .mapToLong(t -> threads.getThreadAllocatedBytes(t.getId())).sum();
     }
 
     private static long dataThreads() {
