@@ -11,6 +11,7 @@ import com.sun.jna.Pointer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -170,7 +171,7 @@ public final class Libc {
 
     /** A struct ifreq naming {@code interfaceName}, the rest zero; the caller fills the union at offset 16. */
     public static ByteBuffer ifreq(String interfaceName) {
-        byte[] name = interfaceName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] name = interfaceName.getBytes(StandardCharsets.US_ASCII);
         if (name.length >= IFNAMSIZ || name.length == 0) {
             throw new IllegalArgumentException("interface name \"" + interfaceName + "\": got " + name.length
                     + " characters (expected: 1.." + (IFNAMSIZ - 1) + ")");

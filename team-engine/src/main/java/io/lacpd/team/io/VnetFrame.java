@@ -52,7 +52,9 @@ public final class VnetFrame {
 
     /**
      * Sets hdr_len of a GSO frame to csum_start + its L4 header's length: the kernel's own value is the
-     * sender's linear length, not the headers', and is not to be trusted (datapath.md).
+     * sender's linear length, not the headers', and is not to be trusted (datapath.md). A GSO frame without
+     * NEEDS_CSUM (one a NIC's GRO merged, marked DATA_VALID) gives no csum_start: its hdr_len stays, and the
+     * kernel that takes it finds the headers itself.
      *
      * @param at          where the header starts; the Ethernet frame follows it
      * @param frameLength the Ethernet frame's length
@@ -64,7 +66,7 @@ public final class VnetFrame {
             return true;
         }
         if ((flags(b, at) & F_NEEDS_CSUM) == 0) {
-            return false;
+            return true;
         }
         int l4 = csumStart(b, at);
         int l4Length;

@@ -226,38 +226,47 @@ public final class TeamDataPath implements AutoCloseable {
 
     /** The counters now; allocates the snapshot, not the data path. */
     public DataPathCounters counters() {
-        List<DataPathCounters.Member> members = new ArrayList<>();
-        long[] team = new long[9];
-        team[5] = get(txCounters, TEAM_NO_MEMBER);
-        team[8] = get(txCounters, TEAM_MALFORMED);
         String[] present;
         synchronized (this) {
             present = names.clone();
         }
+        List<DataPathCounters.Member> members = new ArrayList<>();
+        long txPackets = 0;
+        long txBytes = 0;
+        long rxPackets = 0;
+        long rxBytes = 0;
+        long notCollecting = 0;
+        long queueFull = 0;
+        long sendError = 0;
+        long malformed = get(txCounters, TEAM_MALFORMED);
         for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
-            int t = slot * TX_FIELDS;
-            int r = slot * RX_FIELDS;
-            DataPathCounters.Member m = new DataPathCounters.Member(slot, present[slot],
-                    get(txCounters, t + TX_PACKETS), get(txCounters, t + TX_BYTES),
-                    get(rxCounters, r + RX_PACKETS), get(rxCounters, r + RX_BYTES),
-                    get(rxCounters, r + RX_NOT_COLLECTING),
-                    get(txCounters, t + TX_QUEUE_FULL) + get(rxCounters, r + RX_QUEUE_FULL),
-                    get(txCounters, t + TX_SEND_ERROR) + get(rxCounters, r + RX_SEND_ERROR),
-                    get(rxCounters, r + RX_MALFORMED), get(rxCounters, r + RX_LACPDUS));
-            team[0] += m.txPackets();
-            team[1] += m.txBytes();
-            team[2] += m.rxPackets();
-            team[3] += m.rxBytes();
-            team[4] += m.dropNotCollecting();
-            team[6] += m.dropQueueFull();
-            team[7] += m.dropSendError();
-            team[8] += m.malformed();
+            DataPathCounters.Member m = member(slot, present[slot]);
+            txPackets += m.txPackets();
+            txBytes += m.txBytes();
+            rxPackets += m.rxPackets();
+            rxBytes += m.rxBytes();
+            notCollecting += m.dropNotCollecting();
+            queueFull += m.dropQueueFull();
+            sendError += m.dropSendError();
+            malformed += m.malformed();
             if (present[slot] != null) {
                 members.add(m);
             }
         }
-        return new DataPathCounters(team[0], team[1], team[2], team[3], team[4], team[5], team[6], team[7],
-                team[8], List.copyOf(members));
+        return new DataPathCounters(txPackets, txBytes, rxPackets, rxBytes, notCollecting,
+                get(txCounters, TEAM_NO_MEMBER), queueFull, sendError, malformed, List.copyOf(members));
+    }
+
+    private DataPathCounters.Member member(int slot, String name) {
+        int t = slot * TX_FIELDS;
+        int r = slot * RX_FIELDS;
+        return new DataPathCounters.Member(slot, name,
+                get(txCounters, t + TX_PACKETS), get(txCounters, t + TX_BYTES),
+                get(rxCounters, r + RX_PACKETS), get(rxCounters, r + RX_BYTES),
+                get(rxCounters, r + RX_NOT_COLLECTING),
+                get(txCounters, t + TX_QUEUE_FULL) + get(rxCounters, r + RX_QUEUE_FULL),
+                get(txCounters, t + TX_SEND_ERROR) + get(rxCounters, r + RX_SEND_ERROR),
+                get(rxCounters, r + RX_MALFORMED), get(rxCounters, r + RX_LACPDUS));
     }
 
     private static long get(long[] counters, int i) {

@@ -42,9 +42,10 @@ class VnetFrameTest {
     @Test
     void aHeaderPointingOutsideTheFrameIsMalformed() {
         assertFalse(VnetFrame.fixHeaderLength(tcpSuperFrame(15), 0, 60), "TCP header past the frame's end");
-        ByteBuffer noCsum = tcpSuperFrame(5);
-        noCsum.put(0, (byte) 0);
-        assertFalse(VnetFrame.fixHeaderLength(noCsum, 0, 180), "GSO without NEEDS_CSUM has no csum_start");
+        ByteBuffer merged = tcpSuperFrame(5);
+        merged.put(0, (byte) VnetFrame.F_DATA_VALID);
+        assertTrue(VnetFrame.fixHeaderLength(merged, 0, 180), "GRO-merged: no csum_start to go by");
+        assertEquals(150, VnetFrame.headerLength(merged, 0));
         ByteBuffer plain = ByteBuffer.allocate(64);
         assertTrue(VnetFrame.fixHeaderLength(plain, 0, 54), "not GSO: nothing to fix");
     }
