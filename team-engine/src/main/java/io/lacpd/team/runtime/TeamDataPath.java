@@ -166,13 +166,17 @@ public final class TeamDataPath implements AutoCloseable {
      * Takes the interface {@code name} into the team at {@code slot} (see {@link MemberIsolation}) and opens its
      * data socket. Frames flow on it once a published map lets them.
      *
-     * @throws IOException with one line when the NIC is refused (in another team, has an address) or missing;
-     *                     then nothing is left changed
+     * @throws IOException           with one line when the NIC is refused (in another team, has an address) or
+     *                                missing; then nothing is left changed
+     * @throws IllegalStateException when the slot is taken or the data path closed
      */
     public synchronized void addMember(int slot, String name) throws IOException {
         if (slot < 0 || slot >= MemberMap.MAX_MEMBERS) {
             throw new IllegalArgumentException("slot " + slot + " out of range (expected: 0.."
                     + (MemberMap.MAX_MEMBERS - 1) + ")");
+        }
+        if (!running) {
+            throw new IllegalStateException(tap.name() + " is closed");
         }
         if (names[slot] != null) {
             throw new IllegalStateException("slot " + slot + " holds " + names[slot]);
