@@ -1,5 +1,6 @@
 package io.lacpd.team.runtime;
 
+import io.lacpd.team.datapath.DataPathCounters;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;

@@ -1,5 +1,6 @@
 package io.lacpd.team.runtime;
 
+import io.lacpd.team.datapath.DataPathCounters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lacpd.core.pdu.MacAddress;

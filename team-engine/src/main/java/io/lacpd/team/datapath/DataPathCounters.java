@@ -1,4 +1,4 @@
-package io.lacpd.team.runtime;
+package io.lacpd.team.datapath;
 
 import java.util.List;
 
