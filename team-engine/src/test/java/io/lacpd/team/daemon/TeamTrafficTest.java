@@ -116,7 +116,7 @@ class TeamTrafficTest {
         NetnsLab.Result ping = lab.execInNs("B", 20, "ping", "-c", "3", "-i", "0.2", "-W", "1", "-I", "eth2", ADDRESS_A);
         assertTrue(ping.exitCode() != 0, "no answer through a member that is not collecting: " + ping.output());
         JsonNode eth2 = NetnsLab.port(lab.status("A"), "eth2");
-        long dropped = eth2.get("traffic").get("rx_dropped").get("not_collecting").asLong();
+        long dropped = eth2.get("traffic").get("dropped").get("not_collecting").asLong();
         assertTrue(dropped >= 3, "eth2's frames were counted as dropped: " + eth2);
         assertEquals(0, eth2.get("traffic").get("rx_packets").asLong(), "none reached the host: " + eth2);
         assertFalse(eth2.get("carrying_traffic").asBoolean());
