@@ -2,6 +2,7 @@ package io.lacpd.transport;
 
 import com.sun.jna.LastErrorException;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.transport.linux.Libc;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,10 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class MulticastMembership implements AutoCloseable {
 
-    private static final int AF_PACKET = 17;
-    private static final int SOL_PACKET = 263;
-    private static final int PACKET_ADD_MEMBERSHIP = 1;
-    private static final int PACKET_MR_MULTICAST = 0;
     /** struct packet_mreq: int mr_ifindex, unsigned short mr_type, mr_alen, unsigned char mr_address[8]. */
     private static final int PACKET_MREQ_SIZE = 16;
 
@@ -41,12 +38,12 @@ final class MulticastMembership implements AutoCloseable {
     static MulticastMembership join(String interfaceName, int ifindex, MacAddress group) throws IOException {
         int fd;
         try {
-            fd = Libc.socket(AF_PACKET, Libc.SOCK_RAW, 0);
+            fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW, 0);
         } catch (LastErrorException e) {
             throw new IOException("cannot open a packet socket for " + interfaceName + ": " + e.getMessage());
         }
         try {
-            Libc.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, packetMreq(ifindex, group),
+            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_ADD_MEMBERSHIP, packetMreq(ifindex, group),
                     PACKET_MREQ_SIZE);
         } catch (LastErrorException e) {
             Libc.closeQuietly(fd);
@@ -58,7 +55,8 @@ final class MulticastMembership implements AutoCloseable {
 
     private static byte[] packetMreq(int ifindex, MacAddress group) {
         ByteBuffer mreq = ByteBuffer.allocate(PACKET_MREQ_SIZE).order(ByteOrder.nativeOrder());
-        mreq.putInt(ifindex).putShort((short) PACKET_MR_MULTICAST).putShort((short) RtnetlinkParser.ETHER_ADDR_LEN);
+        mreq.putInt(ifindex).putShort((short) Libc.PACKET_MR_MULTICAST)
+                .putShort((short) RtnetlinkParser.ETHER_ADDR_LEN);
         for (int shift = 40; shift >= 0; shift -= 8) {
             mreq.put((byte) (group.bits() >>> shift));
         }

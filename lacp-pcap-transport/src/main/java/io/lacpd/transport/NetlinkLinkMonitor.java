@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import io.lacpd.transport.linux.Libc;
 import io.lacpd.transport.RtnetlinkParser.Datagram;
 import io.lacpd.transport.RtnetlinkParser.LinkMessage;
 

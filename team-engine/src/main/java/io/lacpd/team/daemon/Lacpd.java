@@ -4,6 +4,12 @@ import io.lacpd.team.Team;
 import io.lacpd.team.control.ControlServer;
 import io.lacpd.team.member.MemberConfig;
 import io.lacpd.team.member.MemberRole;
+import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.team.datapath.DataPlane;
+import io.lacpd.team.datapath.Distributor;
+import io.lacpd.team.member.MemberMap;
+import io.lacpd.team.runtime.TeamDataPath;
+import io.lacpd.team.status.DataPlaneStatus;
 import io.lacpd.team.status.EventText;
 import io.lacpd.team.status.StatusJson;
 import io.lacpd.team.status.StatusText;
@@ -46,6 +52,10 @@ public final class Lacpd {
     /** Which members carry traffic: fed and read on the runtime's loop thread. */
     private Team team;
     private volatile LacpRuntime runtime; // set once started; the control thread may ask before that
+    /** The team interface and member sockets, with {@code --data-plane tap}; null otherwise or until opened. */
+    private volatile TeamDataPath dataPath;
+    private MacAddress teamMac;
+    private int teamMtu;
     private ControlServer control;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -97,7 +107,12 @@ public final class Lacpd {
         control = new ControlServer(config.controlSocket(), this::answer);
         control.start();
         Map<String, Integer> numbers = portNumbers.renumber(config.ports());
-        team = new Team(config.mode(), members(numbers), System.nanoTime());
+        if (config.dataPlane() == DataPlane.TAP) {
+            dataPath = openDataPath(numbers);
+        } else {
+            log.line("data plane none: LACP only, host traffic is not teamed");
+        }
+        team = new Team(config.mode(), members(numbers), this::publish, System.nanoTime());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
                 links, event -> {
@@ -111,9 +126,50 @@ public final class Lacpd {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
-                + config.systemPriority() + "," + config.systemMac() + ", control socket " + config.controlSocket());
+                + config.systemPriority() + "," + config.systemMac() + ", control socket " + config.controlSocket()
+                + (dataPath == null ? "" : ", team interface " + dataPath.name() + " " + teamMac + " mtu " + teamMtu
+                + ", load balancing " + config.loadBalancing()));
     }
 
+    /**
+     * Creates the team interface and takes the members into it. Its MAC is {@code --team-mac} or the first
+     * member's; its MTU the smallest of the members'.
+     *
+     * @throws ConfigException with one line when the interface name is taken or a member is refused (it has an
+     *                         address, or belongs to another team); what was taken is given back by stop()
+     */
+    private TeamDataPath openDataPath(Map<String, Integer> numbers) throws ConfigException, IOException {
+        String name = config.teamInterface();
+        if (monitor.read(name).exists()) {
+            throw new ConfigException("team interface '" + name + "': an interface of that name exists already"
+                    + " (set --team-interface)");
+        }
+        teamMac = config.teamMac() != null ? config.teamMac() : monitor.read(config.ports().get(0)).mac();
+        teamMtu = config.ports().stream().mapToInt(p -> monitor.read(p).mtu()).min().orElseThrow();
+        TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, new Distributor(config.loadBalancing()));
+        dataPath = path; // from here on stop() closes it, giving back the members taken so far
+        for (Map.Entry<String, Integer> e : numbers.entrySet()) {
+            try {
+                path.addMember(e.getValue() - 1, e.getKey());
+            } catch (IOException refused) {
+                throw new ConfigException(refused.getMessage());
+            }
+        }
+        return path;
+    }
+
+    /** The team's new member map, into the data path: called on the loop thread when what it reads changes. */
+    private void publish(MemberMap map) {
+        TeamDataPath path = dataPath;
+        if (path == null) {
+            return;
+        }
+        try {
+            path.publish(map);
+        } catch (IOException e) {
+            log.line("team interface " + path.name() + ": cannot set its carrier: " + e.getMessage());
+        }
+    }
     /**
      * The team's members: each in the slot of its port number (1 is slot 0), which it keeps across reloads as its
      * port number does, and Active.
@@ -174,6 +230,9 @@ public final class Lacpd {
         } else if (monitor != null) {
             monitor.close();
         }
+        if (dataPath != null) {
+            dataPath.close(); // removes the team interface and gives the members back
+        }
         if (control != null) {
             control.close();
         }
@@ -201,18 +260,57 @@ public final class Lacpd {
             log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC or control"
                     + " socket applies at the next start only");
         }
-        Map<String, Integer> numbers = portNumbers.renumber(next.ports());
-        DaemonConfig applied = next.withStartOnlySettingsOf(config);
+        Map<String, Integer> before = portNumbers.renumber(config.ports()); // the running numbers, unchanged
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();
+        List<String> added = next.ports().stream().filter(p -> !config.ports().contains(p)).toList();
+        Map<String, Integer> numbers = portNumbers.renumber(next.ports());
+        if (dataPath != null && !takeIntoDataPath(added, numbers)) {
+            portNumbers.renumber(config.ports());
+            return;
+        }
+        DaemonConfig applied = next.withStartOnlySettingsOf(config);
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
             team.configure(applied.mode(), members(numbers), now);
+            if (dataPath != null) { // out of the member map now: its socket can go, and the NIC back to the host
+                removed.forEach(p -> dataPath.removeMember(before.get(p) - 1));
+            }
         });
         applied.portConfigs(numbers).forEach(runtime::putPort);
         config = applied;
         log.line("reloaded " + (next.configFile() == null ? "flags" : next.configFile())
                 + (removed.isEmpty() ? "" : "; removed " + String.join(",", removed)));
+    }
+
+    /** The data plane now, for the status. */
+    private DataPlaneStatus dataPlaneStatus() {
+        TeamDataPath path = dataPath;
+        if (path == null) {
+            return DataPlaneStatus.none(config.loadBalancing());
+        }
+        boolean carrier = path.memberMap().transmitting() > 0; // the data path sets the carrier from exactly this
+        return new DataPlaneStatus(DataPlane.TAP, config.loadBalancing(),
+                new DataPlaneStatus.TeamInterface(path.name(), teamMac, carrier, teamMtu), path.counters());
+    }
+
+    /**
+     * Takes added ports into the data path, all or none: a port the data path refuses (it has an address, or is in
+     * another team) fails the reload with one line, and those taken are given back.
+     */
+    private boolean takeIntoDataPath(List<String> added, Map<String, Integer> numbers) {
+        for (int i = 0; i < added.size(); i++) {
+            try {
+                dataPath.addMember(numbers.get(added.get(i)) - 1, added.get(i));
+            } catch (IOException e) {
+                log.line("reload failed, keeping the running config: " + e.getMessage());
+                for (int j = 0; j < i; j++) {
+                    dataPath.removeMember(numbers.get(added.get(j)) - 1);
+                }
+                return false;
+            }
+        }
+        return true;
     }
 
     private String answer(String request) {
@@ -232,7 +330,7 @@ public final class Lacpd {
         TeamStatus status;
         try {
             // The team's answer and the LACP detail of one moment: both read on the loop thread.
-            status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot()), 2000);
+            status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot(), dataPlaneStatus()), 2000);
         } catch (InterruptedException | TimeoutException e) {
             return "error: the daemon did not answer in time\n";
         }

@@ -9,6 +9,8 @@ import io.lacpd.core.PortCounters;
 import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
+import io.lacpd.team.datapath.DataPathCounters;
+import io.lacpd.team.member.MemberStatus;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -87,6 +89,7 @@ public final class StatusJson {
         g.writeNumberField("priority", t.snapshot().systemPriority());
         g.writeStringField("mac", t.snapshot().system().toString());
         g.writeEndObject();
+        dataPlane(g, t.dataPlane());
         g.writeArrayFieldStart("aggregators");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             g.writeStartObject();
@@ -142,12 +145,67 @@ public final class StatusJson {
         g.writeNumberField("marker_resp_rx", c.markerResponseRx());
         g.writeNumberField("marker_resp_limited", c.markerResponseLimited());
         g.writeEndObject();
+        MemberStatus m = t.member(p.name());
+        g.writeBooleanField("carrying_traffic", t.carriesTraffic(m));
+        g.writeNumberField("buckets", t.buckets(m));
+        DataPathCounters.Member traffic = t.traffic(m);
+        if (traffic == null) {
+            g.writeNullField("traffic");
+        } else {
+            g.writeObjectFieldStart("traffic");
+            g.writeNumberField("tx_packets", traffic.txPackets());
+            g.writeNumberField("tx_bytes", traffic.txBytes());
+            g.writeNumberField("rx_packets", traffic.rxPackets());
+            g.writeNumberField("rx_bytes", traffic.rxBytes());
+            g.writeObjectFieldStart("dropped");
+            g.writeNumberField("not_collecting", traffic.dropNotCollecting());
+            g.writeNumberField("queue_full", traffic.dropQueueFull());
+            g.writeNumberField("send_error", traffic.dropSendError());
+            g.writeNumberField("malformed", traffic.malformed());
+            g.writeEndObject();
+            g.writeNumberField("slow_protocols_rx", traffic.lacpdus());
+            g.writeEndObject();
+        }
         String reason = t.failureReason(p);
         if (reason == null) {
             g.writeNullField("failure_reason");
         } else {
             g.writeStringField("failure_reason", reason);
         }
+        g.writeEndObject();
+    }
+
+    private static void dataPlane(JsonGenerator g, DataPlaneStatus d) throws IOException {
+        g.writeStringField("data_plane", d.plane().configName());
+        g.writeStringField("load_balancing", d.loadBalancing().configName());
+        DataPlaneStatus.TeamInterface i = d.teamInterface();
+        if (i == null) {
+            g.writeNullField("team_interface");
+        } else {
+            g.writeObjectFieldStart("team_interface");
+            g.writeStringField("name", i.name());
+            g.writeStringField("mac", i.mac().toString());
+            g.writeBooleanField("carrier", i.carrier());
+            g.writeNumberField("mtu", i.mtu());
+            g.writeEndObject();
+        }
+        DataPathCounters c = d.counters();
+        if (c == null) {
+            g.writeNullField("traffic");
+            return;
+        }
+        g.writeObjectFieldStart("traffic");
+        g.writeNumberField("tx_packets", c.txPackets());
+        g.writeNumberField("tx_bytes", c.txBytes());
+        g.writeNumberField("rx_packets", c.rxPackets());
+        g.writeNumberField("rx_bytes", c.rxBytes());
+        g.writeObjectFieldStart("dropped");
+        g.writeNumberField("not_collecting", c.dropNotCollecting());
+        g.writeNumberField("no_member", c.dropNoMember());
+        g.writeNumberField("queue_full", c.dropQueueFull());
+        g.writeNumberField("send_error", c.dropSendError());
+        g.writeNumberField("malformed", c.malformed());
+        g.writeEndObject();
         g.writeEndObject();
     }
 

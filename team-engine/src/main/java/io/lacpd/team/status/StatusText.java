@@ -5,6 +5,8 @@ import io.lacpd.core.PortCounters;
 import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
+import io.lacpd.team.datapath.DataPathCounters;
+import io.lacpd.team.member.MemberStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ public final class StatusText {
         out.append("  mode: ").append(t.mode()).append('\n');
         out.append("  status: ").append(t.status()).append('\n');
         out.append("  system: ").append(t.snapshot().systemPriority()).append(',').append(t.snapshot().system()).append('\n');
+        dataPlane(out, t.dataPlane());
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             out.append("\n  aggregator ").append(a.id());
             if (t.isActive(a)) {
@@ -50,10 +53,39 @@ public final class StatusText {
         }
     }
 
+    private static void dataPlane(StringBuilder out, DataPlaneStatus d) {
+        if (d.teamInterface() == null) {
+            out.append("  data plane: none (host traffic is not teamed)\n");
+            return;
+        }
+        DataPlaneStatus.TeamInterface i = d.teamInterface();
+        out.append("  data plane: ").append(d.plane().configName()).append(", load balancing ")
+                .append(d.loadBalancing().configName()).append('\n');
+        out.append("  team interface: ").append(i.name()).append(' ').append(i.mac()).append(", carrier ")
+                .append(i.carrier() ? "up" : "down").append(", mtu ").append(i.mtu()).append('\n');
+        DataPathCounters c = d.counters();
+        if (c != null) {
+            out.append("  traffic: tx ").append(c.txPackets()).append(" packets ").append(c.txBytes())
+                    .append(" bytes, rx ").append(c.rxPackets()).append(" packets ").append(c.rxBytes())
+                    .append(" bytes; dropped: not collecting ").append(c.dropNotCollecting()).append(", no member ")
+                    .append(c.dropNoMember()).append(", queue full ").append(c.dropQueueFull()).append(", send error ")
+                    .append(c.dropSendError()).append(", malformed ").append(c.malformed()).append('\n');
+        }
+    }
+
     private static void port(StringBuilder out, TeamStatus t, PortSnapshot p) {
         out.append("\n  port ").append(p.name()).append(": ");
         String reason = t.failureReason(p);
-        out.append(reason == null ? "carrying traffic" : reason).append('\n');
+        MemberStatus m = t.member(p.name());
+        if (reason != null) {
+            out.append(reason);
+        } else if (t.carriesTraffic(m)) {
+            out.append("carrying traffic");
+        } else {
+            out.append(t.dataPlane().teamInterface() == null ? "distributing (no data plane: host traffic is not teamed)"
+                    : "distributing, but not open in the data path");
+        }
+        out.append('\n');
         out.append("    link: ").append(p.link().up() ? "up" : "down");
         if (p.link().up() && p.link().speedMbps() > 0) {
             out.append(' ').append(p.link().speedMbps()).append(" Mb/s");
@@ -74,6 +106,15 @@ public final class StatusText {
                 .append(", illegal rx ").append(c.lacpduIllegalRx()).append(", unknown rx ").append(c.lacpduUnknownRx())
                 .append(", marker rx ").append(c.markerRx()).append(" response tx ").append(c.markerResponseTx())
                 .append('\n');
+        DataPathCounters.Member traffic = t.traffic(m);
+        if (traffic != null) {
+            out.append("    traffic: tx ").append(traffic.txPackets()).append(" packets ").append(traffic.txBytes())
+                    .append(" bytes, rx ").append(traffic.rxPackets()).append(" packets ").append(traffic.rxBytes())
+                    .append(" bytes, buckets ").append(t.buckets(m)).append("; dropped: not collecting ")
+                    .append(traffic.dropNotCollecting()).append(", queue full ").append(traffic.dropQueueFull())
+                    .append(", send error ").append(traffic.dropSendError()).append(", malformed ")
+                    .append(traffic.malformed()).append('\n');
+        }
     }
 
     private static void info(StringBuilder out, String who, PortInfo i) {

@@ -7,6 +7,8 @@ import io.lacpd.core.pdu.LacpState;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.Team;
 import io.lacpd.team.TeamState;
+import io.lacpd.team.balance.LoadBalancingAlgorithm;
+import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.member.MemberStatus;
 import io.lacpd.team.mode.TeamingMode;
 
@@ -17,11 +19,17 @@ import java.util.List;
  * carry traffic and why the others do not, up, degraded or down) beside the LACP system's detail, both taken at
  * the same moment. Nothing here decides; it finds and words.
  *
- * @param name     the team's name
- * @param team     the team's answer
- * @param snapshot the LACP system at the same moment
+ * @param name      the team's name
+ * @param team      the team's answer
+ * @param snapshot  the LACP system at the same moment
+ * @param dataPlane the data plane, also at that moment
  */
-public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
+public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, DataPlaneStatus dataPlane) {
+
+    /** A team without a data plane (a pure LACP speaker). */
+    public TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
+        this(name, team, snapshot, DataPlaneStatus.none(LoadBalancingAlgorithm.TRANSPORT_PORTS));
+    }
 
     /**
      * The status of an LACP team whose members are the snapshot's ports, all Active, as a {@link Team} following
@@ -80,6 +88,29 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
     /** "up" when every member carries traffic, "degraded" when some do, "down" when none does. */
     public String status() {
         return team.health().toString();
+    }
+
+    /** The team's member of this name, or null. */
+    public MemberStatus member(String port) {
+        return team.member(port);
+    }
+
+    /**
+     * Whether the data path really forwards on this member: the team lets it transmit, and lacpd carries the host's
+     * traffic with a socket open on it.
+     */
+    public boolean carriesTraffic(MemberStatus m) {
+        return m != null && m.transmit() && dataPlane.member(m.slot()) != null;
+    }
+
+    /** The data path's counters of this member, or null when it has none (no data plane, or not open). */
+    public DataPathCounters.Member traffic(MemberStatus m) {
+        return m == null ? null : dataPlane.member(m.slot());
+    }
+
+    /** How many of the hash buckets this member transmits. */
+    public int buckets(MemberStatus m) {
+        return m == null ? 0 : team.map().bucketsOf(m.slot());
     }
 
     /** Why a port carries no team traffic, or null when it does. */

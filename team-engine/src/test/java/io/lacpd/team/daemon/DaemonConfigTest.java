@@ -1,5 +1,6 @@
 package io.lacpd.team.daemon;
 
+import io.lacpd.team.datapath.DataPlane;
 import io.lacpd.core.LacpActivity;
 import io.lacpd.core.LacpTimeout;
 import io.lacpd.core.MuxControl;

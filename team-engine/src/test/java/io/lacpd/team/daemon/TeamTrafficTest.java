@@ -116,7 +116,7 @@ class TeamTrafficTest {
         NetnsLab.Result ping = lab.execInNs("B", 20, "ping", "-c", "3", "-i", "0.2", "-W", "1", "-I", "eth2", ADDRESS_A);
         assertTrue(ping.exitCode() != 0, "no answer through a member that is not collecting: " + ping.output());
         JsonNode eth2 = NetnsLab.port(lab.status("A"), "eth2");
-        long dropped = eth2.get("traffic").get("rx_dropped").get("not_collecting").asLong();
+        long dropped = eth2.get("traffic").get("dropped").get("not_collecting").asLong();
         assertTrue(dropped >= 3, "eth2's frames were counted as dropped: " + eth2);
         assertEquals(0, eth2.get("traffic").get("rx_packets").asLong(), "none reached the host: " + eth2);
         assertFalse(eth2.get("carrying_traffic").asBoolean());
@@ -129,6 +129,49 @@ class TeamTrafficTest {
         lab.await("A", team -> team.get("data_plane").asText().equals("none"), 10_000);
         assertTrue(lab.readLog("A").contains("host traffic is not teamed"), lab.readLog("A"));
         assertFalse(lab.execInNs("A", 5, "ip", "link", "show", "tA").exitCode() == 0, "no team interface");
+    }
+
+    @Test
+    void aMemberWithAnAddressOrInAnotherTeamAndATakenInterfaceNameAreRefusedWithOneLine() throws Exception {
+        lab = new NetnsLab(2);
+        lab.inNs("A", "ip", "addr", "add", "192.0.2.7/24", "dev", "eth2");
+        NetnsLab.Result addressed = lab.runDaemonToExit("A", "run", "--team", "t1", "--ports", "eth1,eth2",
+                "--control-socket", lab.dir.resolve("t1.sock").toString());
+        assertEquals(1, addressed.exitCode(), addressed.output());
+        assertEquals("lacpd: eth2 has the IPv4 address 192.0.2.7: a member carries no address of its own (remove it,"
+                + " then add the NIC to the team)", lastLine(addressed.output()));
+        assertEquals("0", sysctl("A", "net/ipv6/conf/eth1/disable_ipv6"), "eth1, taken first, was given back");
+        assertFalse(lab.execInNs("A", 5, "ip", "link", "show", "t1").exitCode() == 0, "no team interface left");
+
+        lab.startDaemon("A", "--ports", "eth1");
+        lab.await("A", team -> team.get("team_interface") != null, 10_000);
+        NetnsLab.Result taken = lab.runDaemonToExit("A", "run", "--team", "t2", "--ports", "eth1",
+                "--control-socket", lab.dir.resolve("t2.sock").toString());
+        assertEquals(1, taken.exitCode(), taken.output());
+        assertTrue(lastLine(taken.output()).startsWith("lacpd: eth1 is already a member of another team"), taken.output());
+        assertTrue(lab.status("A").get("team_interface").get("carrier") != null, "the first team still answers");
+
+        lab.inNs("A", "ip", "link", "add", "t3", "type", "veth", "peer", "name", "t3p");
+        NetnsLab.Result named = lab.runDaemonToExit("A", "run", "--team", "t3", "--ports", "eth2",
+                "--control-socket", lab.dir.resolve("t3.sock").toString());
+        assertEquals(1, named.exitCode(), named.output());
+        assertEquals("lacpd: team interface 't3': an interface of that name exists already (set --team-interface)",
+                lastLine(named.output()));
+
+        NetnsLab.Result tooLong = lab.runDaemonToExit("A", "run", "--team", "t4", "--ports", "eth2",
+                "--team-interface", "a-name-too-long-for-linux");
+        assertEquals(2, tooLong.exitCode(), tooLong.output());
+        assertEquals("lacpd: --team-interface 'a-name-too-long-for-linux' cannot name the team interface (expected: 1 to"
+                + " 15 letters, digits, '.', '_' or '-')", lastLine(tooLong.output()));
+    }
+
+    private String sysctl(String side, String key) throws IOException, InterruptedException {
+        return lab.execInNs(side, 5, "cat", "/proc/sys/" + key).output().strip();
+    }
+
+    private static String lastLine(String output) {
+        String[] lines = output.strip().split("\n");
+        return lines[lines.length - 1];
     }
 
     /** An iperf3 TCP transfer from A to B, as iperf3's JSON report. */

@@ -7,6 +7,9 @@ import io.lacpd.core.SystemConfig;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.core.sim.VirtualNetwork;
 import io.lacpd.team.Team;
+import io.lacpd.team.balance.LoadBalancingAlgorithm;
+import io.lacpd.team.datapath.DataPathCounters;
+import io.lacpd.team.datapath.DataPlane;
 import io.lacpd.team.mode.TeamingMode;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The whole status output of a frozen moment, compared with checked-in text, as Open vSwitch's tests compare
  * {@code lacp/show}. The moment: A and B on three links in virtual time; eth2's cable pulled; B's eth3 given
  * another key, so that A's eth3 distributes in a second aggregator that ties with the first and loses to its
- * lower id. A mismatch leaves the output in {@code target/golden/} for a diff.
+ * lower id; the team's data path has counted some traffic on each member it has open (eth1 and eth3; eth2's socket
+ * is open but it may not transmit). A mismatch leaves the output in {@code target/golden/} for a diff.
  */
 class StatusGoldenTest {
 
@@ -49,7 +53,13 @@ class StatusGoldenTest {
         for (String p : ports) {
             team.onLink(p, net.wireAt("A", p).isUp(), MacAddress.ZERO, net.now());
         }
-        return new TeamStatus("team0", team.state(), net.system("A").snapshot());
+        DataPathCounters counters = new DataPathCounters(3000, 4_000_000, 2000, 3_000_000, 5, 1, 0, 0, 2, List.of(
+                new DataPathCounters.Member(0, "eth1", 1800, 2_500_000, 1200, 1_800_000, 0, 0, 0, 1, 12),
+                new DataPathCounters.Member(1, "eth2", 0, 0, 0, 0, 5, 0, 0, 0, 3),
+                new DataPathCounters.Member(2, "eth3", 1200, 1_500_000, 800, 1_200_000, 0, 0, 0, 1, 12)));
+        DataPlaneStatus plane = new DataPlaneStatus(DataPlane.TAP, LoadBalancingAlgorithm.TRANSPORT_PORTS,
+                new DataPlaneStatus.TeamInterface("team0", MacAddress.parse("02:00:00:0a:00:01"), true, 1500), counters);
+        return new TeamStatus("team0", team.state(), net.system("A").snapshot(), plane);
     }
 
     @Test

@@ -86,7 +86,9 @@ class StatusRenderingTest {
         assertTrue(text.startsWith("---- team0 ----\n  mode: lacp\n  status: degraded\n  system: 32768,02:00:00:00:00:0a\n"), text);
         assertTrue(text.contains("  aggregator 1 (active)\n    key: 1\n    partner: 32768,02:00:00:00:00:0b key 1\n"
                 + "    ports: eth1 eth2\n    distributing: eth1\n"), text);
-        assertTrue(text.contains("  port eth1: carrying traffic\n    link: up 10000 Mb/s full duplex\n"), text);
+        assertTrue(text.contains("  data plane: none (host traffic is not teamed)\n"), text);
+        assertTrue(text.contains("  port eth1: distributing (no data plane: host traffic is not teamed)\n"
+                + "    link: up 10000 Mb/s full duplex\n"), text);
         assertTrue(text.contains("  port eth2: link down\n"), text);
         assertTrue(text.contains("    actor:   system 32768,02:00:00:00:00:0a key 1 port 32768,1 state **DCSGSA "
                 + "[active, short timeout, aggregation, synchronization, collecting, distributing]\n"), text);

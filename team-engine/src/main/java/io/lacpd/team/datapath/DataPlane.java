@@ -1,4 +1,4 @@
-package io.lacpd.team.daemon;
+package io.lacpd.team.datapath;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,0 +1,43 @@
+package io.lacpd.team.datapath;
+
+import java.util.List;
+
+/**
+ * A team data path's counters at one moment, since it opened. Team figures are the sums over its members plus
+ * what no member saw (frames from the host with no member to leave on, malformed frames from the host).
+ *
+ * @param txPackets         frames sent on members
+ * @param txBytes           their Ethernet octets (a super-frame counts once, whole)
+ * @param rxPackets         frames written to the team interface
+ * @param rxBytes           their Ethernet octets
+ * @param dropNotCollecting received on a member that may not receive
+ * @param dropNoMember      from the host while no member could take it
+ * @param dropQueueFull     a member's queue (transmit) or the team interface's (receive) was full
+ * @param dropSendError     the kernel refused the send or the write for another reason
+ * @param malformed         too short, truncated, or a virtio_net_hdr pointing outside the frame
+ * @param members           per member present, in slot order
+ */
+public record DataPathCounters(long txPackets, long txBytes, long rxPackets, long rxBytes, long dropNotCollecting,
+                               long dropNoMember, long dropQueueFull, long dropSendError, long malformed,
+                               List<Member> members) {
+
+    /**
+     * One member's counters, since its slot was first used.
+     *
+     * @param lacpdus Slow Protocols frames received, which the data path leaves to LACP's own capture
+     */
+    public record Member(int slot, String name, long txPackets, long txBytes, long rxPackets, long rxBytes,
+                         long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed,
+                         long lacpdus) {
+    }
+
+    /** The member in this slot, or null. */
+    public Member member(int slot) {
+        for (Member m : members) {
+            if (m.slot() == slot) {
+                return m;
+            }
+        }
+        return null;
+    }
+}

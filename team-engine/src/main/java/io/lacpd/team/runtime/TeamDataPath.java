@@ -1,0 +1,468 @@
+package io.lacpd.team.runtime;
+
+import io.lacpd.team.datapath.DataPathCounters;
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.team.datapath.Distributor;
+import io.lacpd.team.io.MemberIsolation;
+import io.lacpd.team.io.PacketSocket;
+import io.lacpd.team.io.TapDevice;
+import io.lacpd.team.io.VnetFrame;
+import io.lacpd.team.member.MemberMap;
+import io.lacpd.transport.linux.Libc;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A team's user-space data path: the team interface (a TAP) and one packet socket per member slot, moved by two
+ * threads. The transmit thread reads the TAP, asks the {@link Distributor} for a slot and sends there; the
+ * receive thread polls the members and writes what may be received to the TAP. LACPDUs never reach the TAP:
+ * LACP has its own capture. Both threads block in read/poll while there is nothing to do, and allocate nothing
+ * per frame; super-frames pass whole (virtio_net_hdr on both sides).
+ *
+ * <p>The control thread publishes the {@link MemberMap} in force ({@link #publish}); the data threads read it
+ * once per frame without locks. Members join and leave by slot at run time. {@link #open} and
+ * {@link #addMember} work in the calling thread's network namespace.
+ */
+public final class TeamDataPath implements AutoCloseable {
+
+    /** Room for a 64 KB super-frame, its virtio_net_hdr and a VLAN tag put back. */
+    private static final int BUFFER_BYTES = 1 << 17;
+    /** Free octets before a received frame, for the VLAN tag the kernel took off. */
+    private static final int HEADROOM = 4;
+    private static final int ETHER_HEADER = 14;
+    private static final int SLOW_PROTOCOLS = 0x8809;
+    /** Frames taken from one member before the next gets its turn. */
+    private static final int RECEIVE_BATCH = 64;
+    private static final long ACK_TIMEOUT_MILLIS = 1000;
+
+    // transmit-thread counters, per slot then the team's own
+    private static final int TX_PACKETS = 0;
+    private static final int TX_BYTES = 1;
+    private static final int TX_QUEUE_FULL = 2;
+    private static final int TX_SEND_ERROR = 3;
+    private static final int TX_FIELDS = 4;
+    private static final int TEAM_NO_MEMBER = MemberMap.MAX_MEMBERS * TX_FIELDS;
+    private static final int TEAM_MALFORMED = TEAM_NO_MEMBER + 1;
+    // receive-thread counters, per slot
+    private static final int RX_PACKETS = 0;
+    private static final int RX_BYTES = 1;
+    private static final int RX_NOT_COLLECTING = 2;
+    private static final int RX_QUEUE_FULL = 3;
+    private static final int RX_SEND_ERROR = 4;
+    private static final int RX_MALFORMED = 5;
+    private static final int RX_LACPDUS = 6;
+    private static final int RX_FIELDS = 7;
+
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /** The sockets by slot, replaced whole when a member joins or leaves; epoch counts the replacements. */
+    private record Slots(long epoch, PacketSocket[] sockets) {
+    }
+
+    private final TapDevice tap;
+    private final MacAddress teamMac;
+    private final Distributor distributor;
+    private final AtomicReference<MemberMap> map = new AtomicReference<>(MemberMap.EMPTY);
+    private volatile Slots slots = new Slots(0, new PacketSocket[MemberMap.MAX_MEMBERS]);
+    private final MemberIsolation[] isolations = new MemberIsolation[MemberMap.MAX_MEMBERS];
+    private final String[] names = new String[MemberMap.MAX_MEMBERS];
+    private final long[] txCounters = new long[TEAM_MALFORMED + 1];
+    private final long[] rxCounters = new long[MemberMap.MAX_MEMBERS * RX_FIELDS];
+    private volatile long txSeen;
+    private volatile long rxSeen;
+    private volatile boolean running = true;
+    private boolean carrier;
+    private final int txWake;
+    private final int rxWake;
+    private final Memory wakeValue = new Memory(8);
+    private final Thread txThread;
+    private final Thread rxThread;
+
+    private TeamDataPath(TapDevice tap, MacAddress teamMac, Distributor distributor, int txWake, int rxWake) {
+        this.tap = tap;
+        this.teamMac = teamMac;
+        this.distributor = distributor;
+        this.txWake = txWake;
+        this.rxWake = rxWake;
+        wakeValue.setLong(0, 1);
+        txThread = new Thread(this::transmitLoop, "team-tx-" + tap.name());
+        rxThread = new Thread(this::receiveLoop, "team-rx-" + tap.name());
+        txThread.setDaemon(true);
+        rxThread.setDaemon(true);
+    }
+
+    /**
+     * Creates the team interface and starts the data threads, with no member yet and no carrier.
+     *
+     * @param tapName     the team interface's name, at most 15 characters
+     * @param teamMac     its MAC, also put into each member's receive filter
+     * @param mtu         its MTU
+     * @param distributor picks the member each outbound frame leaves on; used by the transmit thread only
+     * @throws IOException when the kernel refuses the interface
+     */
+    public static TeamDataPath open(String tapName, MacAddress teamMac, int mtu, Distributor distributor)
+            throws IOException {
+        TapDevice tap = TapDevice.open(tapName, teamMac, mtu);
+        int txWake;
+        int rxWake;
+        try {
+            txWake = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+        } catch (LastErrorException e) {
+            tap.close();
+            throw new IOException("cannot create an eventfd: " + e.getMessage());
+        }
+        try {
+            rxWake = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+        } catch (LastErrorException e) {
+            Libc.closeQuietly(txWake);
+            tap.close();
+            throw new IOException("cannot create an eventfd: " + e.getMessage());
+        }
+        TeamDataPath path = new TeamDataPath(tap, teamMac, distributor, txWake, rxWake);
+        path.txThread.start();
+        path.rxThread.start();
+        return path;
+    }
+
+    /** The team interface's name. */
+    public String name() {
+        return tap.name();
+    }
+
+    /** The TUN_F_* offloads the team interface accepted. */
+    public int offloads() {
+        return tap.offloads();
+    }
+
+    /**
+     * Puts this member map in force for the next frame; the team interface has carrier while at least one
+     * member may transmit.
+     */
+    public synchronized void publish(MemberMap next) throws IOException {
+        map.set(next);
+        boolean on = next.transmitting() > 0;
+        if (on != carrier) {
+            tap.setCarrier(on);
+            carrier = on;
+        }
+    }
+
+    /** The member map in force. */
+    public MemberMap memberMap() {
+        return map.get();
+    }
+
+    /**
+     * Takes the interface {@code name} into the team at {@code slot} (see {@link MemberIsolation}) and opens its
+     * data socket. Frames flow on it once a published map lets them.
+     *
+     * @throws IOException           with one line when the NIC is refused (in another team, has an address) or
+     *                                missing; then nothing is left changed
+     * @throws IllegalStateException when the slot is taken or the data path closed
+     */
+    public synchronized void addMember(int slot, String name) throws IOException {
+        if (slot < 0 || slot >= MemberMap.MAX_MEMBERS) {
+            throw new IllegalArgumentException("slot " + slot + " out of range (expected: 0.."
+                    + (MemberMap.MAX_MEMBERS - 1) + ")");
+        }
+        if (!running) {
+            throw new IllegalStateException(tap.name() + " is closed");
+        }
+        if (names[slot] != null) {
+            throw new IllegalStateException("slot " + slot + " holds " + names[slot]);
+        }
+        MemberIsolation isolation = MemberIsolation.take(name, teamMac);
+        PacketSocket socket;
+        try {
+            socket = PacketSocket.open(name);
+        } catch (IOException e) {
+            isolation.close();
+            throw e;
+        }
+        isolations[slot] = isolation;
+        names[slot] = name;
+        PacketSocket[] next = slots.sockets().clone();
+        next[slot] = socket;
+        replaceSlots(next);
+    }
+
+    /** Takes the member out of slot {@code slot} and gives the NIC back to the host; nothing when empty. */
+    public synchronized void removeMember(int slot) {
+        PacketSocket socket = slots.sockets()[slot];
+        if (socket == null) {
+            return;
+        }
+        PacketSocket[] next = slots.sockets().clone();
+        next[slot] = null;
+        replaceSlots(next);
+        socket.close();
+        isolations[slot].close();
+        isolations[slot] = null;
+        names[slot] = null;
+    }
+
+    /** Publishes the sockets and waits until both data threads have let go of the old ones. */
+    private void replaceSlots(PacketSocket[] next) {
+        long epoch = slots.epoch() + 1;
+        slots = new Slots(epoch, next);
+        wake(txWake);
+        wake(rxWake);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ACK_TIMEOUT_MILLIS);
+        while ((txSeen < epoch || rxSeen < epoch) && running && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    private void wake(int eventFd) {
+        Libc.write(eventFd, wakeValue, 8);
+    }
+
+    /** The counters now; allocates the snapshot, not the data path. */
+    public DataPathCounters counters() {
+        String[] present;
+        synchronized (this) {
+            present = names.clone();
+        }
+        List<DataPathCounters.Member> members = new ArrayList<>();
+        long txPackets = 0;
+        long txBytes = 0;
+        long rxPackets = 0;
+        long rxBytes = 0;
+        long notCollecting = 0;
+        long queueFull = 0;
+        long sendError = 0;
+        long malformed = get(txCounters, TEAM_MALFORMED);
+        for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
+            DataPathCounters.Member m = member(slot, present[slot]);
+            txPackets += m.txPackets();
+            txBytes += m.txBytes();
+            rxPackets += m.rxPackets();
+            rxBytes += m.rxBytes();
+            notCollecting += m.dropNotCollecting();
+            queueFull += m.dropQueueFull();
+            sendError += m.dropSendError();
+            malformed += m.malformed();
+            if (present[slot] != null) {
+                members.add(m);
+            }
+        }
+        return new DataPathCounters(txPackets, txBytes, rxPackets, rxBytes, notCollecting,
+                get(txCounters, TEAM_NO_MEMBER), queueFull, sendError, malformed, List.copyOf(members));
+    }
+
+    private DataPathCounters.Member member(int slot, String name) {
+        int t = slot * TX_FIELDS;
+        int r = slot * RX_FIELDS;
+        return new DataPathCounters.Member(slot, name,
+                get(txCounters, t + TX_PACKETS), get(txCounters, t + TX_BYTES),
+                get(rxCounters, r + RX_PACKETS), get(rxCounters, r + RX_BYTES),
+                get(rxCounters, r + RX_NOT_COLLECTING),
+                get(txCounters, t + TX_QUEUE_FULL) + get(rxCounters, r + RX_QUEUE_FULL),
+                get(txCounters, t + TX_SEND_ERROR) + get(rxCounters, r + RX_SEND_ERROR),
+                get(rxCounters, r + RX_MALFORMED), get(rxCounters, r + RX_LACPDUS));
+    }
+
+    private static long get(long[] counters, int i) {
+        return (long) LONGS.getOpaque(counters, i);
+    }
+
+    /** Single writer per array: a plain read, an opaque write the snapshot reader sees whole. */
+    private static void add(long[] counters, int i, long delta) {
+        LONGS.setOpaque(counters, i, counters[i] + delta);
+    }
+
+    private void transmitLoop() {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        Pointer frame = Native.getDirectBufferPointer(buffer);
+        Memory fds = new Memory(2L * Libc.POLLFD_SIZE);
+        fds.setInt(0, tap.fd());
+        fds.setShort(4, Libc.POLLIN);
+        fds.setInt(Libc.POLLFD_SIZE, txWake);
+        fds.setShort(Libc.POLLFD_SIZE + 4, Libc.POLLIN);
+        Memory drain = new Memory(8);
+        while (running) {
+            long n = tap.read(frame, BUFFER_BYTES);
+            if (n < 0) {
+                if (n == -Libc.EAGAIN) {
+                    txSeen = slots.epoch(); // idle: holds no socket
+                    Libc.poll(fds, 2, -1);
+                    Libc.read(txWake, drain, 8);
+                }
+                continue;
+            }
+            transmit(buffer, frame, (int) n);
+        }
+    }
+
+    private void transmit(ByteBuffer buffer, Pointer frame, int n) {
+        Slots s = slots;
+        int length = n - VnetFrame.SIZE;
+        if (length < ETHER_HEADER || !VnetFrame.fixHeaderLength(buffer, 0, length)) {
+            add(txCounters, TEAM_MALFORMED, 1);
+        } else {
+            int slot = distributor.transmitSlot(map.get(), buffer, VnetFrame.SIZE, length);
+            PacketSocket socket = slot == MemberMap.NONE ? null : s.sockets()[slot];
+            if (socket == null) {
+                add(txCounters, TEAM_NO_MEMBER, 1);
+            } else {
+                long sent = socket.send(frame, n);
+                int c = slot * TX_FIELDS;
+                if (sent >= 0) {
+                    add(txCounters, c + TX_PACKETS, 1);
+                    add(txCounters, c + TX_BYTES, length);
+                } else if (sent == -Libc.ENOBUFS || sent == -Libc.EAGAIN) {
+                    add(txCounters, c + TX_QUEUE_FULL, 1);
+                } else {
+                    add(txCounters, c + TX_SEND_ERROR, 1);
+                }
+            }
+        }
+        if (s.epoch() != txSeen) {
+            txSeen = s.epoch();
+        }
+    }
+
+    private void receiveLoop() {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        Pointer base = Native.getDirectBufferPointer(buffer);
+        Pointer received = base.share(HEADROOM);
+        Memory fds = new Memory((MemberMap.MAX_MEMBERS + 1L) * Libc.POLLFD_SIZE);
+        PacketSocket[] polled = new PacketSocket[MemberMap.MAX_MEMBERS + 1];
+        int[] slotOf = new int[MemberMap.MAX_MEMBERS + 1];
+        Memory drain = new Memory(8);
+        int count = 0;
+        long epoch = -1;
+        while (running) {
+            Slots s = slots;
+            if (s.epoch() != epoch) {
+                epoch = s.epoch();
+                fds.setInt(0, rxWake);
+                fds.setShort(4, Libc.POLLIN);
+                count = 1;
+                for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
+                    PacketSocket socket = s.sockets()[slot];
+                    if (socket != null) {
+                        fds.setInt((long) count * Libc.POLLFD_SIZE, socket.fd());
+                        fds.setShort((long) count * Libc.POLLFD_SIZE + 4, Libc.POLLIN);
+                        polled[count] = socket;
+                        slotOf[count] = slot;
+                        count++;
+                    }
+                }
+                rxSeen = epoch;
+            }
+            if (Libc.poll(fds, count, -1) <= 0) {
+                continue;
+            }
+            if (fds.getShort(6) != 0) {
+                Libc.read(rxWake, drain, 8);
+                continue; // the sockets may have changed: rebuild before touching them
+            }
+            for (int i = 1; i < count; i++) {
+                if (fds.getShort((long) i * Libc.POLLFD_SIZE + 6) != 0) {
+                    receiveFrom(polled[i], slotOf[i], buffer, base, received);
+                }
+            }
+        }
+    }
+
+    private void receiveFrom(PacketSocket socket, int slot, ByteBuffer buffer, Pointer base, Pointer received) {
+        int c = slot * RX_FIELDS;
+        for (int k = 0; k < RECEIVE_BATCH; k++) {
+            long n = socket.receive(received, BUFFER_BYTES - HEADROOM);
+            if (n == -Libc.EMSGSIZE) {
+                add(rxCounters, c + RX_MALFORMED, 1);
+                continue;
+            }
+            if (n < 0) {
+                return; // EAGAIN: drained (or the socket failed: poll reports it again)
+            }
+            int length = (int) n - VnetFrame.SIZE;
+            if (length < ETHER_HEADER) {
+                add(rxCounters, c + RX_MALFORMED, 1);
+                continue;
+            }
+            if (VnetFrame.etherType(buffer, HEADROOM) == SLOW_PROTOCOLS) {
+                add(rxCounters, c + RX_LACPDUS, 1);
+                continue;
+            }
+            if (!map.get().mayReceive(slot)) {
+                add(rxCounters, c + RX_NOT_COLLECTING, 1);
+                continue;
+            }
+            int at = HEADROOM;
+            Pointer from = received;
+            int tci = socket.vlanTci();
+            if (tci != PacketSocket.NO_VLAN) {
+                at = VnetFrame.pushVlan(buffer, HEADROOM, socket.vlanTpid(), tci);
+                from = base;
+                length += HEADROOM;
+            }
+            if (!VnetFrame.fixHeaderLength(buffer, at, length)) {
+                add(rxCounters, c + RX_MALFORMED, 1);
+                continue;
+            }
+            long written = tap.write(from, length + VnetFrame.SIZE);
+            if (written >= 0) {
+                add(rxCounters, c + RX_PACKETS, 1);
+                add(rxCounters, c + RX_BYTES, length);
+            } else if (written == -Libc.EAGAIN || written == -Libc.ENOBUFS) {
+                add(rxCounters, c + RX_QUEUE_FULL, 1);
+            } else {
+                add(rxCounters, c + RX_SEND_ERROR, 1);
+            }
+        }
+    }
+
+    /**
+     * Stops both threads, gives every member back to the host and removes the team interface.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            running = false;
+        }
+        wake(txWake);
+        wake(rxWake);
+        join(txThread);
+        join(rxThread);
+        synchronized (this) {
+            for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
+                PacketSocket socket = slots.sockets()[slot];
+                if (socket != null) {
+                    socket.close();
+                    isolations[slot].close();
+                    isolations[slot] = null;
+                    names[slot] = null;
+                }
+            }
+            slots = new Slots(slots.epoch() + 1, new PacketSocket[MemberMap.MAX_MEMBERS]);
+        }
+        tap.close();
+        Libc.closeQuietly(txWake);
+        Libc.closeQuietly(rxWake);
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
