@@ -19,6 +19,8 @@ public final class Traffic {
 
     /** iputils: "500 packets transmitted, 498 received"; busybox: "5 packets transmitted, 5 packets received". */
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) (?:packets )?received");
+    /** iputils: "rtt min/avg/max/mdev = 0.1/0.2/0.4/0.1 ms"; busybox: "round-trip min/avg/max = 0.1/0.2/0.4 ms". */
+    private static final Pattern RTT = Pattern.compile("min/avg/max\\S* = ([\\d.]+)/([\\d.]+)/([\\d.]+)");
     private static final Pattern LLADDR = Pattern.compile("lladdr (\\p{XDigit}{2}(?::\\p{XDigit}{2}){5})");
 
     private Traffic() {
@@ -40,6 +42,16 @@ public final class Traffic {
             throw new AssertionError("no ping summary in: " + pingOutput);
         }
         return Long.parseLong(m.group(2));
+    }
+
+    /** The {min, avg, max} round trip of ping's summary, in microseconds. */
+    public static double[] rttMicros(String pingOutput) {
+        Matcher m = RTT.matcher(pingOutput);
+        if (!m.find()) {
+            throw new AssertionError("no round-trip summary in: " + pingOutput);
+        }
+        return new double[] {Double.parseDouble(m.group(1)) * 1000, Double.parseDouble(m.group(2)) * 1000,
+                Double.parseDouble(m.group(3)) * 1000};
     }
 
     /**

@@ -131,6 +131,9 @@ class LinuxTrafficTest {
             if (team != null && ours.test(team) && guest.test(linux.status())) {
                 return;
             }
+            if (daemon != null && !daemon.isAlive()) {
+                throw new AssertionError(what + ": our daemon exited with " + daemon.exitValue() + "\n" + diagnosis());
+            }
             if (System.nanoTime() - end > 0) {
                 throw new AssertionError(what + ": not within " + timeoutMillis + " ms\n" + diagnosis());
             }
@@ -173,6 +176,9 @@ class LinuxTrafficTest {
         assertEquals(0, in.rc(), label + ": ping from the guest to A\n" + in.output() + diagnosis());
         assertEquals(0, Traffic.lost(out.output()), label + ": " + out.output());
         assertEquals(0, Traffic.lost(in.output()), label + ": " + in.output());
+        Results.record("Linux traffic: ping RTT to the guest, avg of 5, " + label, Traffic.rttMicros(out.output())[1], "us");
+        Results.record("Linux traffic: ping RTT from the guest, avg of 5, " + label, Traffic.rttMicros(in.output())[1],
+                "us");
     }
 
     /** N random bytes from A to the guest's nc; the guest's copy has the same length and MD5. Returns Mbit/s. */

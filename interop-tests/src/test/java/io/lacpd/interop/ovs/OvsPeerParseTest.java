@@ -153,4 +153,14 @@ class OvsPeerParseTest {
         assertEquals(Map.of("eth1", new OvsPeer.BondMember("eth1", true, true),
                 "eth2", new OvsPeer.BondMember("eth2", false, false)), members);
     }
+
+    @Test
+    void fdbShowGivesEachLearnedMacItsPort() {
+        Map<String, String> fdb = OvsPeer.parseFdb("""
+                 port  VLAN  MAC                Age
+                    1     0  02:00:00:0a:00:01    0
+                LOCAL     0  8e:cd:5b:9e:b8:42    0
+                """);
+        assertEquals(Map.of("02:00:00:0a:00:01", "1", "8e:cd:5b:9e:b8:42", "LOCAL"), fdb);
+    }
 }

@@ -171,11 +171,13 @@ class OvsTrafficTest {
         return new Teamed(lab, ovs, diag);
     }
 
-    private static void ping(NetnsLab lab, String from, String to, Supplier<String> diag) throws Exception {
+    /** Five pings, all answered; their average round trip is recorded under {@code label}. */
+    private static void ping(NetnsLab lab, String from, String to, String label, Supplier<String> diag)
+            throws Exception {
         NetnsLab.Result r = lab.execInNs(from, 30, "ping", "-c", "5", "-i", "0.2", "-W", "2", to);
         assertEquals(0, r.exitCode(), "ping " + to + " from " + from + ":\n" + r.output() + "\n" + diag.get());
-        Results.note("ping " + from + " -> " + to + ": " + r.output().lines().filter(l -> l.startsWith("rtt"))
-                .findFirst().orElse(""));
+        assertEquals(0, Traffic.lost(r.output()), r.output());
+        Results.record(label + ", avg of 5", Traffic.rttMicros(r.output())[1], "us");
     }
 
     // ---- 0. the peer without a team ----
@@ -198,14 +200,14 @@ class OvsTrafficTest {
             Map<String, OvsPeer.BondMember> b = ovs.bond("bond0");
             return b.get("eth1").enabled() && !b.get("eth2").enabled();
         }, diag);
-        ping(lab, "A", OVS, diag);
-        ping(lab, "B", OURS, diag);
+        ping(lab, "A", OVS, "OVS traffic, no team: ping RTT eth1 to br0", diag);
+        ping(lab, "B", OURS, "OVS traffic, no team: ping RTT br0 to eth1", diag);
         assertEquals(ovs.bridgeMac(), Traffic.neighbour(lab, "A", OVS, "eth1"), "A reaches br0's MAC\n" + diag.get());
         assertEquals("02:00:00:0a:00:01", Traffic.neighbour(lab, "B", OURS, "br0"));
-        double out = Traffic.receivedGbits(Traffic.iperf(lab, "B", OVS, "A", "-t", "2"));
-        double in = Traffic.receivedGbits(Traffic.iperf(lab, "A", OURS, "B", "-t", "2"));
-        Results.record("OVS traffic, no team: iperf3 plain eth1 to OVS br0", out, "Gbit/s");
-        Results.record("OVS traffic, no team: iperf3 OVS br0 to plain eth1", in, "Gbit/s");
+        double out = Traffic.receivedGbits(Traffic.iperf(lab, "B", OVS, "A", "-t", "3", "-P", "4"));
+        double in = Traffic.receivedGbits(Traffic.iperf(lab, "A", OURS, "B", "-t", "3", "-P", "4"));
+        Results.record("OVS traffic, no team: iperf3 4 streams eth1 to br0", out, "Gbit/s");
+        Results.record("OVS traffic, no team: iperf3 4 streams br0 to eth1", in, "Gbit/s");
         assertTrue(out > 0.1 && in > 0.1, "TCP crosses OVS both ways: " + out + ", " + in + " Gbit/s");
     }
 
@@ -220,8 +222,8 @@ class OvsTrafficTest {
     void s1_pingAndIperf3CrossTheTeamBothWays() throws Exception {
         Teamed t = teamed();
         NetnsLab lab = t.lab();
-        ping(lab, "A", OVS, t.diag());
-        ping(lab, "B", OURS, t.diag());
+        ping(lab, "A", OVS, "OVS traffic: ping RTT tA to br0", t.diag());
+        ping(lab, "B", OURS, "OVS traffic: ping RTT br0 to tA", t.diag());
 
         JsonNode team = lab.status("A");
         String teamMac = team.get("team_interface").get("mac").asText();
@@ -240,8 +242,8 @@ class OvsTrafficTest {
         JsonNode middle = lab.status("A");
         JsonNode in = Traffic.iperf(lab, "A", OURS, "B", "-t", "3", "-P", "4");
         JsonNode after = lab.status("A");
-        Results.record("OVS traffic: iperf3 4 streams lacpd to OVS", Traffic.receivedGbits(out), "Gbit/s");
-        Results.record("OVS traffic: iperf3 4 streams OVS to lacpd", Traffic.receivedGbits(in), "Gbit/s");
+        Results.record("OVS traffic: iperf3 4 streams tA to br0", Traffic.receivedGbits(out), "Gbit/s");
+        Results.record("OVS traffic: iperf3 4 streams br0 to tA", Traffic.receivedGbits(in), "Gbit/s");
         long sent = 0;
         long got = 0;
         for (int i = 1; i <= LINKS; i++) {
@@ -278,8 +280,8 @@ class OvsTrafficTest {
     void s2_aMemberPulledDuringATenMillisecondPingStreamCostsAtMostThreePings() throws Exception {
         Teamed t = teamed();
         NetnsLab lab = t.lab();
-        List<Pull> pulls = List.of(new Pull("eth1", "B", "OVS's end down"), new Pull("eth2", "B", "OVS's end down"),
-                new Pull("eth1", "A", "our end down"), new Pull("eth2", "A", "our end down"));
+        List<Pull> pulls = List.of(new Pull("eth1", "B", "OVS's end"), new Pull("eth2", "B", "OVS's end"),
+                new Pull("eth1", "A", "our end"), new Pull("eth2", "A", "our end"));
         List<String> failures = new ArrayList<>();
         for (Pull pull : pulls) {
             Process stream = lab.startInNs("A", "ping", "-i", "0.01", "-c", "400", "-W", "1", OVS);
@@ -293,9 +295,10 @@ class OvsTrafficTest {
             assertTrue(stream.waitFor(20, TimeUnit.SECONDS), "the ping stream ends");
             long lost = Traffic.lost(output);
             String name = pull.member() + " pulled (" + pull.label() + ")";
-            Results.record("OVS traffic: pings lost of a 10 ms stream, " + name, lost, "pings");
-            Results.record("OVS traffic: " + name + " to lacpd not carrying on it", ms(gone[0]));
-            Results.record("OVS traffic: " + name + " to OVS not sending on it", ms(gone[1]));
+            Results.record("OVS traffic: pings lost, " + name, lost, "pings");
+            Results.record("OVS traffic: " + name + ", lacpd off it", ms(gone[0]));
+            Results.record("OVS traffic: " + name + ", OVS off it", ms(gone[1]));
+            Results.record("OVS traffic: ping RTT in the 10 ms stream, avg", Traffic.rttMicros(output)[1], "us");
             if (lost > 3) {
                 failures.add(name + ": " + lost + " of 400 pings lost\n" + output.lines()
                         .filter(l -> !l.contains("bytes from")).reduce("", (a, b) -> a + b + "\n"));
