@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * polls the members, takes up to {@value #RECEIVE_BATCH} frames from each in turn, leaves Slow Protocols frames
  * to LACP's own capture, drops what a member may not receive, puts back the VLAN tag the kernel took off
  * ({@link VlanTag#insert} into the headroom before the frame), fixes hdr_len and writes the frame to the TAP. A
- * frame too short or with a vnet header pointing outside it is counted as malformed and dropped, on either side.
+ * frame that is too short or did not fit, or whose vnet header is malformed (an unknown gso_type, headers outside
+ * the frame), is counted as malformed and dropped, on either side.
  * Both threads block in read/poll while there is nothing to do, and allocate nothing per frame.
  *
  * <p>The control thread publishes the {@link MemberMap} in force ({@link #publish}); the data threads read it
