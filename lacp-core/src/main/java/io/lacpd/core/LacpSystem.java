@@ -333,7 +333,8 @@ public final class LacpSystem {
         for (AggregationPort p : ports.values()) {
             portSnapshots.add(snapshot(p));
         }
-        return new SystemSnapshot(config.systemPriority(), config.systemMac(), aggs, portSnapshots);
+        return new SystemSnapshot(config.systemPriority(), config.systemMac(), config.aggregateWaitTime(), aggs,
+                portSnapshots);
     }
 
     private PortSnapshot snapshot(AggregationPort p) {

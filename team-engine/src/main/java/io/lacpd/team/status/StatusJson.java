@@ -86,6 +86,7 @@ public final class StatusJson {
         g.writeObjectFieldStart("system");
         g.writeNumberField("priority", t.snapshot().systemPriority());
         g.writeStringField("mac", t.snapshot().system().toString());
+        g.writeNumberField("aggregate_wait_ms", TeamStatus.millis(t.snapshot().aggregateWaitTime()));
         g.writeEndObject();
         g.writeArrayFieldStart("aggregators");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {

@@ -30,6 +30,7 @@ public final class StatusText {
         out.append("  mode: ").append(t.mode()).append('\n');
         out.append("  status: ").append(t.status()).append('\n');
         out.append("  system: ").append(t.snapshot().systemPriority()).append(',').append(t.snapshot().system()).append('\n');
+        out.append("  aggregate wait: ").append(TeamStatus.millis(t.snapshot().aggregateWaitTime())).append(" ms\n");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             out.append("\n  aggregator ").append(a.id());
             if (t.isActive(a)) {

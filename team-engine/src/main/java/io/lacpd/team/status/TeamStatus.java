@@ -57,6 +57,11 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
         return state.has(StateBit.LACP_TIMEOUT) ? "short" : "long";
     }
 
+    /** Nanoseconds as whole milliseconds, rounded down, as status shows durations. */
+    public static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+
     /** The teaming mode's config name, e.g. {@code lacp}. */
     public String mode() {
         return team.mode().configName();
