@@ -223,7 +223,8 @@ public final class LacpSystem {
     /**
      * Applies new settings to a port, as 802.1AX-2014 6.4.7 and 6.4.14 ask: any change is announced at once
      * (NTT); a new key or Aggregation setting changes the LAG ID, so the port selects again, and so does an
-     * Individual port whose port number or priority changed.
+     * Individual port whose port number or priority changed. New partner admin values replace the partner of a
+     * port that is DEFAULTED.
      *
      * @throws IllegalArgumentException for an unknown port or a port number used by another port
      */
@@ -241,6 +242,9 @@ public final class LacpSystem {
         boolean newPortId = old.portNumber() != newConfig.portNumber() || old.portPriority() != newConfig.portPriority();
         if (newLagId || (newPortId && !p.vars.aggregatable())) {
             p.vars.selected = Selected.UNSELECTED;
+        }
+        if (!old.partnerAdmin().equals(newConfig.partnerAdmin())) {
+            p.receive.partnerAdminChanged();
         }
         p.vars.ntt = true;
         run(p, now, null);

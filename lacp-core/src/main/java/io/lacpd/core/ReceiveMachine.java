@@ -100,6 +100,17 @@ final class ReceiveMachine {
     }
 
     /**
+     * New partner admin values (6.4.7): a DEFAULTED port takes them at once, as on entering DEFAULTED
+     * (update_Default_Selected, recordDefault); other states take them when they next record the default.
+     */
+    void partnerAdminChanged() {
+        if (state == ReceiveState.DEFAULTED) {
+            updateDefaultSelected();
+            recordDefault();
+        }
+    }
+
+    /**
      * recordPDU (6.4.9): take the partner's view of itself, and decide whether it is in sync with us.
      *
      * @param aboutThisPort the PDU's partner information names this port ({@link AggregationPort#isActor})

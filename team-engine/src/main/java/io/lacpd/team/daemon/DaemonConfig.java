@@ -50,7 +50,7 @@ import java.util.function.Function;
  * @param teamMac       the team interface's MAC, or null: the first configured member's MAC at the start
  * @param controlSocket where lacpctl reaches the daemon
  * @param configFile    the file the settings came from, or null; SIGHUP reads it again
- * @param lacpOptions   the further LACP options: Aggregate_Wait_Time, ...
+ * @param lacpOptions   the further LACP options: Aggregate_Wait_Time, the partner admin values, ...
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
@@ -204,7 +204,8 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
     public List<PortConfig> portConfigs(Map<String, Integer> numbers) {
         List<PortConfig> configs = new ArrayList<>();
         for (String p : ports) {
-            configs.add(new PortConfig(p, numbers.get(p), portPriority, key, activity, timeout, true));
+            configs.add(new PortConfig(p, numbers.get(p), portPriority, key, activity, timeout, true,
+                    lacpOptions.partnerAdmin()));
         }
         return configs;
     }

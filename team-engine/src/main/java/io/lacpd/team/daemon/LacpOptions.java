@@ -1,5 +1,12 @@
 package io.lacpd.team.daemon;
 
+import io.lacpd.core.pdu.LacpState;
+import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.PortInfo;
+import io.lacpd.core.pdu.StateBit;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -10,17 +17,32 @@ import java.util.function.Function;
  * See docs/configuration.md.
  *
  * @param aggregateWaitMs Aggregate_Wait_Time in milliseconds (802.1AX-2014 6.4.4): 2000 by default, 0 attaches at once
+ * @param partnerAdmin    the Partner_Admin_* values of every member (6.4.7): the partner a member takes while
+ *                        it hears none; all zero ({@link PortInfo#NONE}) unless set
  */
-public record LacpOptions(int aggregateWaitMs) {
+public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin) {
 
     /** The keys (and flags without their dashes) these options are read from. */
-    static final Set<String> KEYS = Set.of("aggregate-wait");
+    static final Set<String> KEYS = Set.of("aggregate-wait", "partner-admin-system", "partner-admin-system-priority",
+            "partner-admin-key", "partner-admin-port", "partner-admin-port-priority", "partner-admin-state");
+
+    /** The state bits {@code partner-admin-state} names, in the status' words. */
+    private static final Map<String, StateBit> STATE_WORDS = new LinkedHashMap<>();
+
+    static {
+        STATE_WORDS.put("activity", StateBit.LACP_ACTIVITY);
+        STATE_WORDS.put("timeout", StateBit.LACP_TIMEOUT);
+        STATE_WORDS.put("aggregation", StateBit.AGGREGATION);
+        STATE_WORDS.put("synchronization", StateBit.SYNCHRONIZATION);
+        STATE_WORDS.put("collecting", StateBit.COLLECTING);
+        STATE_WORDS.put("distributing", StateBit.DISTRIBUTING);
+    }
 
     /** The longest Aggregate_Wait_Time accepted, in milliseconds. */
     static final int MAX_AGGREGATE_WAIT_MS = 60_000;
 
     /** Every option at its default. */
-    public static final LacpOptions DEFAULTS = new LacpOptions(2000);
+    public static final LacpOptions DEFAULTS = new LacpOptions(2000, PortInfo.NONE);
 
     /** Reads the options from the merged settings; {@code label} names a key as the user gave it. */
     static LacpOptions parse(Map<String, String> s, Function<String, String> label) throws ConfigException {
@@ -33,7 +55,65 @@ public record LacpOptions(int aggregateWaitMs) {
             }
             wait = Integer.parseInt(v.strip());
         }
-        return new LacpOptions(wait);
+        return new LacpOptions(wait, partnerAdmin(s, label));
+    }
+
+    private static PortInfo partnerAdmin(Map<String, String> s, Function<String, String> label) throws ConfigException {
+        PortInfo none = PortInfo.NONE;
+        MacAddress system = none.system();
+        String mac = s.get("partner-admin-system");
+        if (mac != null) {
+            try {
+                system = MacAddress.parse(mac.strip());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(label.apply("partner-admin-system") + ": " + e.getMessage());
+            }
+            if (system.isMulticast()) {
+                throw new ConfigException(label.apply("partner-admin-system") + " " + system + " is not a unicast address");
+            }
+        }
+        return new PortInfo(number(s, "partner-admin-system-priority", none.systemPriority(), label), system,
+                number(s, "partner-admin-key", none.key(), label),
+                number(s, "partner-admin-port-priority", none.portPriority(), label),
+                number(s, "partner-admin-port", none.port(), label), state(s, label));
+    }
+
+    /** {@code partner-admin-state}: state bits by name, comma separated ({@code none} for none), or one octet in hex. */
+    private static LacpState state(Map<String, String> s, Function<String, String> label) throws ConfigException {
+        String v = s.get("partner-admin-state");
+        if (v == null) {
+            return PortInfo.NONE.state();
+        }
+        String value = v.strip().toLowerCase(Locale.ROOT);
+        if (value.matches("0x[0-9a-f]{1,2}")) {
+            return new LacpState(Integer.parseInt(value.substring(2), 16));
+        }
+        LacpState state = LacpState.NONE;
+        if (value.equals("none")) {
+            return state;
+        }
+        for (String word : value.split(",")) {
+            StateBit bit = STATE_WORDS.get(word.strip());
+            if (bit == null) {
+                throw new ConfigException(label.apply("partner-admin-state") + ": '" + word.strip()
+                        + "' is not a state bit (expected: a comma-separated list of " + String.join(", ", STATE_WORDS.keySet())
+                        + "; none; or an octet such as 0x3d)");
+            }
+            state = state.with(bit, true);
+        }
+        return state;
+    }
+
+    private static int number(Map<String, String> s, String key, int dflt, Function<String, String> label)
+            throws ConfigException {
+        String v = s.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.strip().matches("\\d{1,9}") || Integer.parseInt(v.strip()) > 0xFFFF) {
+            throw new ConfigException(label.apply(key) + " '" + v.strip() + "' (expected: 0..65535)");
+        }
+        return Integer.parseInt(v.strip());
     }
 
     /** Aggregate_Wait_Time in nanoseconds, as the LACP system takes it. */

@@ -126,6 +126,7 @@ public final class StatusJson {
         g.writeStringField("mux_state", p.muxState().name());
         info(g, "actor", p.actor());
         info(g, "partner", p.partner());
+        g.writeStringField("partner_source", TeamStatus.partnerFromAdmin(p) ? "admin" : "lacpdu");
         g.writeObjectFieldStart("churn");
         g.writeStringField("actor", p.churn().actor().name());
         g.writeStringField("partner", p.churn().partner().name());

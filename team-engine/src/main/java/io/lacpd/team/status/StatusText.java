@@ -54,7 +54,11 @@ public final class StatusText {
     private static void port(StringBuilder out, TeamStatus t, PortSnapshot p) {
         out.append("\n  port ").append(p.name()).append(": ");
         String reason = t.failureReason(p);
-        out.append(reason == null ? "carrying traffic" : reason).append('\n');
+        out.append(reason == null ? "carrying traffic" : reason);
+        if (TeamStatus.partnerFromAdmin(p)) {
+            out.append(" (partner: the admin values, no LACPDU heard)");
+        }
+        out.append('\n');
         out.append("    link: ").append(p.link().up() ? "up" : "down");
         if (p.link().up() && p.link().speedMbps() > 0) {
             out.append(' ').append(p.link().speedMbps()).append(" Mb/s");

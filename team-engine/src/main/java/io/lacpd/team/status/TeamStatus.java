@@ -4,6 +4,7 @@ import io.lacpd.core.AggregatorSnapshot;
 import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.SystemSnapshot;
 import io.lacpd.core.pdu.LacpState;
+import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.Team;
 import io.lacpd.team.TeamState;
@@ -60,6 +61,14 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
     /** Nanoseconds as whole milliseconds, rounded down, as status shows durations. */
     public static long millis(long nanos) {
         return nanos / 1_000_000;
+    }
+
+    /**
+     * Whether the port's partner is configured Partner_Admin values (Actor Defaulted, 802.1AX-2014 6.4.9
+     * recordDefault) rather than what a LACPDU said; all-zero admin values, the default, are no partner at all.
+     */
+    public static boolean partnerFromAdmin(PortSnapshot p) {
+        return p.actor().state().has(StateBit.DEFAULTED) && !p.partner().sameIdentity(PortInfo.NONE);
     }
 
     /** The teaming mode's config name, e.g. {@code lacp}. */

@@ -1,6 +1,11 @@
 package io.lacpd.team.daemon;
 
+import io.lacpd.core.PortConfig;
 import io.lacpd.core.ProtocolConstants;
+import io.lacpd.core.pdu.LacpState;
+import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.PortInfo;
+import io.lacpd.core.pdu.StateBit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +55,31 @@ class LacpOptionsTest {
         DaemonConfig running = parse();
         DaemonConfig next = parse("--aggregate-wait", "0").withStartOnlySettingsOf(running);
         assertEquals(0, next.lacpOptions().aggregateWaitMs());
+    }
+
+    @Test
+    void partnerAdminValuesReachEveryMemberPort() throws Exception {
+        DaemonConfig c = parse("--partner-admin-system", "02:00:00:00:00:0b", "--partner-admin-system-priority", "100",
+                "--partner-admin-key", "7", "--partner-admin-port", "5", "--partner-admin-port-priority", "10",
+                "--partner-admin-state", "activity,aggregation,synchronization,collecting,distributing");
+        PortInfo expected = new PortInfo(100, MacAddress.parse("02:00:00:00:00:0b"), 7, 10, 5, LacpState.of(
+                StateBit.LACP_ACTIVITY, StateBit.AGGREGATION, StateBit.SYNCHRONIZATION, StateBit.COLLECTING,
+                StateBit.DISTRIBUTING));
+        for (PortConfig p : c.portConfigs(new PortNumbers().renumber(c.ports()))) {
+            assertEquals(expected, p.partnerAdmin(), p.name());
+        }
+        assertEquals(0x3d, parse("--partner-admin-state", "0x3D").lacpOptions().partnerAdmin().state().bits());
+        assertEquals(0, parse("--partner-admin-state", "none").lacpOptions().partnerAdmin().state().bits());
+        assertEquals(PortInfo.NONE, parse().lacpOptions().partnerAdmin(), "no partner unless set");
+    }
+
+    @Test
+    void badPartnerAdminValuesAreNamed() {
+        assertEquals("--partner-admin-state: 'sync' is not a state bit (expected: a comma-separated list of activity,"
+                + " timeout, aggregation, synchronization, collecting, distributing; none; or an octet such as 0x3d)",
+                error("--partner-admin-state", "aggregation,sync"));
+        assertEquals("--partner-admin-key '65536' (expected: 0..65535)", error("--partner-admin-key", "65536"));
+        assertEquals("--partner-admin-system 01:80:c2:00:00:02 is not a unicast address",
+                error("--partner-admin-system", "01:80:c2:00:00:02"));
     }
 }
