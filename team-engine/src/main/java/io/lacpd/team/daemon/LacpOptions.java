@@ -4,10 +4,15 @@ import io.lacpd.core.pdu.LacpState;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
+import io.lacpd.team.AggregatorSelect;
+import io.lacpd.team.TeamPolicy;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -19,12 +24,13 @@ import java.util.function.Function;
  * @param aggregateWaitMs Aggregate_Wait_Time in milliseconds (802.1AX-2014 6.4.4): 2000 by default, 0 attaches at once
  * @param partnerAdmin    the Partner_Admin_* values of every member (6.4.7): the partner a member takes while
  *                        it hears none; all zero ({@link PortInfo#NONE}) unless set
+ * @param aggregatorSelect which aggregator carries the team's traffic when members distribute in several
  */
-public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin) {
+public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, AggregatorSelect aggregatorSelect) {
 
     /** The keys (and flags without their dashes) these options are read from. */
     static final Set<String> KEYS = Set.of("aggregate-wait", "partner-admin-system", "partner-admin-system-priority",
-            "partner-admin-key", "partner-admin-port", "partner-admin-port-priority", "partner-admin-state");
+            "partner-admin-key", "partner-admin-port", "partner-admin-port-priority", "partner-admin-state", "aggregator-select");
 
     /** The state bits {@code partner-admin-state} names, in the status' words. */
     private static final Map<String, StateBit> STATE_WORDS = new LinkedHashMap<>();
@@ -42,7 +48,7 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin) {
     static final int MAX_AGGREGATE_WAIT_MS = 60_000;
 
     /** Every option at its default. */
-    public static final LacpOptions DEFAULTS = new LacpOptions(2000, PortInfo.NONE);
+    public static final LacpOptions DEFAULTS = new LacpOptions(2000, PortInfo.NONE, AggregatorSelect.COUNT);
 
     /** Reads the options from the merged settings; {@code label} names a key as the user gave it. */
     static LacpOptions parse(Map<String, String> s, Function<String, String> label) throws ConfigException {
@@ -55,7 +61,30 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin) {
             }
             wait = Integer.parseInt(v.strip());
         }
-        return new LacpOptions(wait, partnerAdmin(s, label));
+        return new LacpOptions(wait, partnerAdmin(s, label), aggregatorSelect(s, label));
+    }
+
+    /** The team's rules from these options. */
+    public TeamPolicy teamPolicy() {
+        return new TeamPolicy(aggregatorSelect);
+    }
+
+    private static AggregatorSelect aggregatorSelect(Map<String, String> s, Function<String, String> label)
+            throws ConfigException {
+        String v = s.get("aggregator-select");
+        if (v == null) {
+            return DEFAULTS.aggregatorSelect;
+        }
+        Optional<AggregatorSelect> rule = AggregatorSelect.parse(v.strip());
+        if (rule.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (AggregatorSelect a : AggregatorSelect.values()) {
+                names.add(a.configName());
+            }
+            throw new ConfigException(label.apply("aggregator-select") + " '" + v.strip() + "' (expected: "
+                    + String.join("|", names) + ")");
+        }
+        return rule.get();
     }
 
     private static PortInfo partnerAdmin(Map<String, String> s, Function<String, String> label) throws ConfigException {

@@ -97,7 +97,7 @@ public final class Lacpd {
         control = new ControlServer(config.controlSocket(), this::answer);
         control.start();
         Map<String, Integer> numbers = portNumbers.renumber(config.ports());
-        team = new Team(config.mode(), members(numbers), System.nanoTime());
+        team = new Team(config.mode(), config.lacpOptions().teamPolicy(), members(numbers), System.nanoTime());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
                 links, event -> {
@@ -105,7 +105,7 @@ public final class Lacpd {
                     team.onLacpEvent(event, System.nanoTime());
                 }, log::line);
         links.forwardTo(state -> r.execute((system, now) ->
-                team.onLink(state.name(), state.exists() && state.up(), state.mac(), now)));
+                team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
         r.start();
         runtime = r;
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
@@ -207,7 +207,7 @@ public final class Lacpd {
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
-            team.configure(applied.mode(), members(numbers), now);
+            team.configure(applied.mode(), applied.lacpOptions().teamPolicy(), members(numbers), now);
         });
         applied.portConfigs(numbers).forEach(runtime::putPort);
         config = applied;

@@ -83,6 +83,10 @@ public final class StatusJson {
         g.writeStringField("name", t.name());
         g.writeStringField("mode", t.mode());
         g.writeStringField("status", t.status());
+        g.writeStringField("aggregator_select", t.team().policy().aggregatorSelect().configName());
+        g.writeNumberField("active_aggregator", t.team().activeAggregator());
+        g.writeStringField("active_reason", t.team().activeReason().name().toLowerCase(Locale.ROOT));
+        g.writeBooleanField("active_tie", t.team().activeTie());
         g.writeObjectFieldStart("system");
         g.writeNumberField("priority", t.snapshot().systemPriority());
         g.writeStringField("mac", t.snapshot().system().toString());

@@ -29,6 +29,9 @@ public final class StatusText {
         out.append("---- ").append(t.name()).append(" ----\n");
         out.append("  mode: ").append(t.mode()).append('\n');
         out.append("  status: ").append(t.status()).append('\n');
+        if (t.activeChoice() != null) {
+            out.append("  ").append(t.activeChoice()).append('\n');
+        }
         out.append("  system: ").append(t.snapshot().systemPriority()).append(',').append(t.snapshot().system()).append('\n');
         out.append("  aggregate wait: ").append(TeamStatus.millis(t.snapshot().aggregateWaitTime())).append(" ms\n");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {

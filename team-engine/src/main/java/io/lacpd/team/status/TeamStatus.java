@@ -91,6 +91,30 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
         return team.activeAggregator() != 0 && aggregator.id() == team.activeAggregator();
     }
 
+    /**
+     * Which rule chose the active aggregator and why, e.g. {@code aggregator select: count, active aggregator 1
+     * (most members)}; null outside lacp mode.
+     */
+    public String activeChoice() {
+        if (team.mode() != TeamingMode.LACP) {
+            return null;
+        }
+        String rule = "aggregator select: " + team.policy().aggregatorSelect().configName();
+        if (team.activeAggregator() == 0) {
+            return rule + ", no active aggregator (no member distributes)";
+        }
+        String why = switch (team.activeReason()) {
+            case NONE -> "no member distributes";
+            case ONLY_ONE -> "the only one distributing";
+            case MOST_MEMBERS -> "most members";
+            case MOST_BANDWIDTH -> "most bandwidth";
+            case BEST_PARTNER -> "best partner system priority";
+            case KEPT -> "kept: it still has members";
+        };
+        return rule + ", active aggregator " + team.activeAggregator() + " (" + why
+                + (team.activeTie() ? ", a tie: the lowest id" : "") + ")";
+    }
+
     /** "up" when every member carries traffic, "degraded" when some do, "down" when none does. */
     public String status() {
         return team.health().toString();

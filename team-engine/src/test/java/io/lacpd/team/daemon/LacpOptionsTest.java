@@ -6,6 +6,7 @@ import io.lacpd.core.pdu.LacpState;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
+import io.lacpd.team.AggregatorSelect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,5 +82,14 @@ class LacpOptionsTest {
         assertEquals("--partner-admin-key '65536' (expected: 0..65535)", error("--partner-admin-key", "65536"));
         assertEquals("--partner-admin-system 01:80:c2:00:00:02 is not a unicast address",
                 error("--partner-admin-system", "01:80:c2:00:00:02"));
+    }
+
+    @Test
+    void aggregatorSelectNamesBondingsRules() throws Exception {
+        assertEquals(AggregatorSelect.COUNT, parse().lacpOptions().teamPolicy().aggregatorSelect());
+        assertEquals(AggregatorSelect.STABLE, parse("--aggregator-select", "stable").lacpOptions().teamPolicy().aggregatorSelect());
+        assertEquals(AggregatorSelect.BANDWIDTH, parse("--aggregator-select", "Bandwidth").lacpOptions().aggregatorSelect());
+        assertEquals("--aggregator-select 'fastest' (expected: count|bandwidth|stable|priority)",
+                error("--aggregator-select", "fastest"));
     }
 }

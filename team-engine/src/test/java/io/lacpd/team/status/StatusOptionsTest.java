@@ -11,6 +11,10 @@ import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.core.sim.VirtualNetwork;
 import io.lacpd.core.sim.Wire;
+import io.lacpd.team.AggregatorSelect;
+import io.lacpd.team.Team;
+import io.lacpd.team.TeamPolicy;
+import io.lacpd.team.mode.TeamingMode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -51,5 +55,31 @@ class StatusOptionsTest {
         assertEquals("admin", port.get("partner_source").asText());
         assertEquals(7, port.get("partner").get("key").asInt());
         assertEquals("up", json(t).get("status").asText());
+    }
+
+    @Test
+    void statusSaysWhichRuleChoseTheActiveAggregator() throws Exception {
+        Team team = new Team(TeamingMode.LACP, new TeamPolicy(AggregatorSelect.STABLE),
+                Team.activeMembers(List.of("eth1", "eth2")), 0);
+        VirtualNetwork net = new VirtualNetwork(1);
+        net.addSystem("A", SystemConfig.of(MacAddress.parse("02:00:00:00:00:0a")), e -> team.onLacpEvent(e, net.now()));
+        net.addSystem("B", SystemConfig.of(MacAddress.parse("02:00:00:00:00:0b")), LacpListener.NONE);
+        net.addSystem("C", SystemConfig.of(MacAddress.parse("02:00:00:00:00:0c")), LacpListener.NONE);
+        net.addPort("A", PortConfig.of("eth1", 1));
+        net.addPort("A", PortConfig.of("eth2", 2));
+        net.addPort("B", PortConfig.of("eth1", 1));
+        net.addPort("C", PortConfig.of("eth1", 1));
+        net.connect("A", "eth1", "B", "eth1");
+        net.runFor(5 * SECOND);
+        net.connect("A", "eth2", "C", "eth1");
+        net.runFor(5 * SECOND);
+        TeamStatus t = new TeamStatus("team0", team.state(), net.system("A").snapshot());
+        assertTrue(StatusText.render(List.of(t)).contains(
+                "  aggregator select: stable, active aggregator 1 (kept: it still has members)\n"), StatusText.render(List.of(t)));
+        JsonNode j = json(t);
+        assertEquals("stable", j.get("aggregator_select").asText());
+        assertEquals(1, j.get("active_aggregator").asInt());
+        assertEquals("kept", j.get("active_reason").asText());
+        assertEquals(false, j.get("active_tie").asBoolean());
     }
 }
