@@ -42,6 +42,9 @@ import java.util.function.Consumer;
  *       up.</li>
  * </ul>
  *
+ * <p>Whatever the mode, the policy's min-links holds the whole team down (no member transmits or receives) while
+ * fewer members than that could transmit.
+ *
  * <p>Pure and single-threaded: the inputs are called on one thread (the LACP loop) with the time read there;
  * the answer is published through one atomic reference, so {@link #state} and {@link #current} may be read from
  * any thread. A new {@link MemberMap} (with a new version) is made only when what the data path reads changes,
@@ -310,6 +313,10 @@ public final class Team {
                 transmitting |= 1 << m.slot();
             }
         }
+        if (transmitting != 0 && Integer.bitCount(transmitting) < policy.minLinks()) {
+            statuses.replaceAll(Team::heldDown);
+            transmitting = 0;
+        }
         if (statuses.equals(before.members()) && mode == before.mode() && policy.equals(before.policy())
                 && active == before.activeAggregator() && choice.reason() == before.activeReason()
                 && choice.tie() == before.activeTie()) {
@@ -326,6 +333,12 @@ public final class Team {
         if (map != before.map()) {
             publisher.accept(map);
         }
+    }
+
+    /** min-links: a member that could transmit neither transmits nor receives, and says why. */
+    private static MemberStatus heldDown(MemberStatus s) {
+        return !s.transmit() ? s : new MemberStatus(s.slot(), s.name(), s.role(), s.mac(), s.linkUp(), false, false,
+                FailureReason.MIN_LINKS);
     }
 
     private Link link(MemberConfig m) {

@@ -28,7 +28,7 @@ class AggregatorSelectTest {
             LacpState.NONE);
 
     private static Team team(AggregatorSelect rule) {
-        Team t = new Team(TeamingMode.LACP, new TeamPolicy(rule), Team.activeMembers(List.of("eth1", "eth2", "eth3", "eth4")), 0);
+        Team t = new Team(TeamingMode.LACP, new TeamPolicy(rule, 1), Team.activeMembers(List.of("eth1", "eth2", "eth3", "eth4")), 0);
         t.onLink("eth1", true, MAC, 1000, 0);
         t.onLink("eth2", true, MAC, 1000, 0);
         t.onLink("eth3", true, MAC, 10_000, 0);
@@ -106,7 +106,7 @@ class AggregatorSelectTest {
     @Test
     void aNewRuleOnReconfigurationAppliesAtOnce() {
         Team t = scene(AggregatorSelect.COUNT);
-        t.configure(TeamingMode.LACP, new TeamPolicy(AggregatorSelect.BANDWIDTH),
+        t.configure(TeamingMode.LACP, new TeamPolicy(AggregatorSelect.BANDWIDTH, 1),
                 Team.activeMembers(List.of("eth1", "eth2", "eth3", "eth4")), 9);
         assertEquals(3, t.state().activeAggregator());
         assertEquals(AggregatorSelect.BANDWIDTH, t.state().policy().aggregatorSelect());

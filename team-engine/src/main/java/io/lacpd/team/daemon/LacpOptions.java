@@ -6,6 +6,7 @@ import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.AggregatorSelect;
 import io.lacpd.team.TeamPolicy;
+import io.lacpd.team.member.MemberMap;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,12 +26,14 @@ import java.util.function.Function;
  * @param partnerAdmin    the Partner_Admin_* values of every member (6.4.7): the partner a member takes while
  *                        it hears none; all zero ({@link PortInfo#NONE}) unless set
  * @param aggregatorSelect which aggregator carries the team's traffic when members distribute in several
+ * @param minLinks        the team is down unless at least this many members could carry traffic (1: never held down)
  */
-public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, AggregatorSelect aggregatorSelect) {
+public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, AggregatorSelect aggregatorSelect, int minLinks) {
 
     /** The keys (and flags without their dashes) these options are read from. */
     static final Set<String> KEYS = Set.of("aggregate-wait", "partner-admin-system", "partner-admin-system-priority",
-            "partner-admin-key", "partner-admin-port", "partner-admin-port-priority", "partner-admin-state", "aggregator-select");
+            "partner-admin-key", "partner-admin-port", "partner-admin-port-priority", "partner-admin-state", "aggregator-select",
+            "min-links");
 
     /** The state bits {@code partner-admin-state} names, in the status' words. */
     private static final Map<String, StateBit> STATE_WORDS = new LinkedHashMap<>();
@@ -48,7 +51,7 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, Aggregator
     static final int MAX_AGGREGATE_WAIT_MS = 60_000;
 
     /** Every option at its default. */
-    public static final LacpOptions DEFAULTS = new LacpOptions(2000, PortInfo.NONE, AggregatorSelect.COUNT);
+    public static final LacpOptions DEFAULTS = new LacpOptions(2000, PortInfo.NONE, AggregatorSelect.COUNT, 1);
 
     /** Reads the options from the merged settings; {@code label} names a key as the user gave it. */
     static LacpOptions parse(Map<String, String> s, Function<String, String> label) throws ConfigException {
@@ -61,12 +64,17 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, Aggregator
             }
             wait = Integer.parseInt(v.strip());
         }
-        return new LacpOptions(wait, partnerAdmin(s, label), aggregatorSelect(s, label));
+        int minLinks = number(s, "min-links", DEFAULTS.minLinks, label);
+        if (minLinks > MemberMap.MAX_MEMBERS) {
+            throw new ConfigException(label.apply("min-links") + " '" + minLinks + "' (expected: 0.." + MemberMap.MAX_MEMBERS
+                    + ", the most members a team has)");
+        }
+        return new LacpOptions(wait, partnerAdmin(s, label), aggregatorSelect(s, label), minLinks);
     }
 
     /** The team's rules from these options. */
     public TeamPolicy teamPolicy() {
-        return new TeamPolicy(aggregatorSelect);
+        return new TeamPolicy(aggregatorSelect, minLinks);
     }
 
     private static AggregatorSelect aggregatorSelect(Map<String, String> s, Function<String, String> label)

@@ -83,6 +83,8 @@ public final class StatusJson {
         g.writeStringField("name", t.name());
         g.writeStringField("mode", t.mode());
         g.writeStringField("status", t.status());
+        g.writeNumberField("min_links", t.team().policy().minLinks());
+        g.writeBooleanField("held_down", t.couldCarry() > 0);
         g.writeStringField("aggregator_select", t.team().policy().aggregatorSelect().configName());
         g.writeNumberField("active_aggregator", t.team().activeAggregator());
         g.writeStringField("active_reason", t.team().activeReason().name().toLowerCase(Locale.ROOT));

@@ -29,6 +29,7 @@ public final class StatusText {
         out.append("---- ").append(t.name()).append(" ----\n");
         out.append("  mode: ").append(t.mode()).append('\n');
         out.append("  status: ").append(t.status()).append('\n');
+        out.append("  ").append(t.minLinks()).append('\n');
         if (t.activeChoice() != null) {
             out.append("  ").append(t.activeChoice()).append('\n');
         }

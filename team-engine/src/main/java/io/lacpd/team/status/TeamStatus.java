@@ -8,6 +8,7 @@ import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.Team;
 import io.lacpd.team.TeamState;
+import io.lacpd.team.member.FailureReason;
 import io.lacpd.team.member.MemberStatus;
 import io.lacpd.team.mode.TeamingMode;
 
@@ -115,6 +116,24 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
                 + (team.activeTie() ? ", a tie: the lowest id" : "") + ")";
     }
 
+    /** Members that could carry traffic but are held down by min-links; 0 while the team is not held down. */
+    public int couldCarry() {
+        int n = 0;
+        for (MemberStatus m : team.members()) {
+            if (m.reason() == FailureReason.MIN_LINKS) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** {@code min links: N}, and when it holds the team down, how many members could carry traffic. */
+    public String minLinks() {
+        int n = couldCarry();
+        return "min links: " + team.policy().minLinks() + (n == 0 ? "" : " (held down: only " + n
+                + (n == 1 ? " member could" : " members could") + " carry traffic)");
+    }
+
     /** "up" when every member carries traffic, "degraded" when some do, "down" when none does. */
     public String status() {
         return team.health().toString();
@@ -132,6 +151,8 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
             case LACP_NEGOTIATION -> lacpReason(p, "LACP has not put it in Distributing");
             case OTHER_AGGREGATOR -> "in aggregator " + p.aggregatorId() + ", not the active one (another partner or key)";
             case STANDBY -> "standby: an active member has link";
+            case MIN_LINKS -> "held down by min-links " + team.policy().minLinks() + ": only " + couldCarry()
+                    + (couldCarry() == 1 ? " member could" : " members could") + " carry traffic";
         };
     }
 

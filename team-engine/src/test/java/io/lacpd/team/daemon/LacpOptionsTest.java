@@ -92,4 +92,11 @@ class LacpOptionsTest {
         assertEquals("--aggregator-select 'fastest' (expected: count|bandwidth|stable|priority)",
                 error("--aggregator-select", "fastest"));
     }
+
+    @Test
+    void minLinksIsAMemberCount() throws Exception {
+        assertEquals(1, parse().lacpOptions().teamPolicy().minLinks());
+        assertEquals(2, parse("--min-links", "2").lacpOptions().teamPolicy().minLinks());
+        assertEquals("--min-links '33' (expected: 0..32, the most members a team has)", error("--min-links", "33"));
+    }
 }

@@ -59,7 +59,7 @@ class StatusOptionsTest {
 
     @Test
     void statusSaysWhichRuleChoseTheActiveAggregator() throws Exception {
-        Team team = new Team(TeamingMode.LACP, new TeamPolicy(AggregatorSelect.STABLE),
+        Team team = new Team(TeamingMode.LACP, new TeamPolicy(AggregatorSelect.STABLE, 1),
                 Team.activeMembers(List.of("eth1", "eth2")), 0);
         VirtualNetwork net = new VirtualNetwork(1);
         net.addSystem("A", SystemConfig.of(MacAddress.parse("02:00:00:00:00:0a")), e -> team.onLacpEvent(e, net.now()));
@@ -81,5 +81,31 @@ class StatusOptionsTest {
         assertEquals(1, j.get("active_aggregator").asInt());
         assertEquals("kept", j.get("active_reason").asText());
         assertEquals(false, j.get("active_tie").asBoolean());
+    }
+
+    @Test
+    void statusSaysWhenMinLinksHoldsTheTeamDown() throws Exception {
+        Team team = new Team(TeamingMode.LACP, new TeamPolicy(AggregatorSelect.COUNT, 3),
+                Team.activeMembers(List.of("eth1", "eth2")), 0);
+        VirtualNetwork net = new VirtualNetwork(1);
+        net.addSystem("A", SystemConfig.of(MacAddress.parse("02:00:00:00:00:0a")), e -> team.onLacpEvent(e, net.now()));
+        net.addSystem("B", SystemConfig.of(MacAddress.parse("02:00:00:00:00:0b")), LacpListener.NONE);
+        for (int i = 1; i <= 2; i++) {
+            net.addPort("A", PortConfig.of("eth" + i, i));
+            net.addPort("B", PortConfig.of("eth" + i, i));
+            net.connect("A", "eth" + i, "B", "eth" + i);
+        }
+        net.runFor(5 * SECOND);
+        for (String p : List.of("eth1", "eth2")) {
+            team.onLink(p, true, MacAddress.ZERO, net.now());
+        }
+        TeamStatus t = new TeamStatus("team0", team.state(), net.system("A").snapshot());
+        String text = StatusText.render(List.of(t));
+        assertTrue(text.contains("  status: down\n  min links: 3 (held down: only 2 members could carry traffic)\n"), text);
+        assertTrue(text.contains("  port eth1: held down by min-links 3: only 2 members could carry traffic\n"), text);
+        JsonNode j = json(t);
+        assertEquals(3, j.get("min_links").asInt());
+        assertTrue(j.get("held_down").asBoolean());
+        assertEquals("down", j.get("status").asText());
     }
 }
