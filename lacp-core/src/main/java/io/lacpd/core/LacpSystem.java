@@ -1,6 +1,7 @@
 package io.lacpd.core;
 
 import io.lacpd.core.pdu.DecodeResult;
+import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.Lacpdu;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.core.pdu.MarkerPdu;
@@ -140,6 +141,7 @@ public final class LacpSystem {
         DecodeResult result = SlowProtocolCodec.decode(frame);
         if (result instanceof DecodeResult.Lacp lacp) {
             p.counters.lacpduRx++;
+            countV2(p, lacp.pdu().v2());
             onLacpdu(p, lacp.pdu(), now);
         } else if (result instanceof DecodeResult.Marker marker) {
             if (marker.pdu().response()) {
@@ -148,10 +150,23 @@ public final class LacpSystem {
                 p.counters.markerRx++;
                 p.marker.onMarker(marker.pdu(), now);
             }
-        } else if (result instanceof DecodeResult.Illegal) {
+        } else if (result instanceof DecodeResult.Illegal illegal) {
             p.counters.lacpduIllegalRx++;
+            p.counters.lastIllegalReason = illegal.reason();
         } else {
             p.counters.lacpduUnknownRx++;
+        }
+    }
+
+    /** A malformed version 2 TLV makes the PDU illegal for the counters, while its version 1 information is used. */
+    private static void countV2(AggregationPort p, LacpV2Info v2) {
+        if (v2.present()) {
+            p.counters.lacpduV2Rx++;
+        }
+        if (!v2.problems().isEmpty()) {
+            p.counters.v2TlvIllegalRx++;
+            p.counters.lacpduIllegalRx++;
+            p.counters.lastIllegalReason = String.join("; ", v2.problems());
         }
     }
 
@@ -349,7 +364,7 @@ public final class LacpSystem {
                 v.partnerOper,
                 new PortSnapshot.ChurnStatus(p.actorChurn.state(), p.partnerChurn.state(),
                         v.actorChurnCount, v.partnerChurnCount),
-                p.counters.snapshot(), failureReason(p));
+                p.counters.snapshot(), failureReason(p), v.partnerV2, p.counters.lastIllegalReason);
     }
 
     /** Why a port does not distribute, the first fact that holds; null when it does. */

@@ -1,5 +1,6 @@
 package io.lacpd.core;
 
+import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.PortInfo;
 
 /**
@@ -17,11 +18,14 @@ import io.lacpd.core.pdu.PortInfo;
  * @param churn         churn machine states and counts
  * @param counters      frame counters
  * @param failureReason why the port does not distribute, or null when it does
+ * @param partnerV2     the version 2 TLVs of the partner's last LACPDU (802.1AX-2014 6.4.2.4), NONE when it sent
+ *                      none or the partner is the default
+ * @param lastIllegalReason why the last illegal frame on this port was illegal, or null when none was
  */
 public record PortSnapshot(String name, LinkStatus link, boolean selected, int aggregatorId,
                            ReceiveState receiveState, PeriodicState periodicState, MuxState muxState,
                            PortInfo actor, PortInfo partner, ChurnStatus churn, PortCounters counters,
-                           FailureReason failureReason) {
+                           FailureReason failureReason, LacpV2Info partnerV2, String lastIllegalReason) {
 
     /** Link state of a port. */
     public record LinkStatus(boolean up, int speedMbps, Duplex duplex) {

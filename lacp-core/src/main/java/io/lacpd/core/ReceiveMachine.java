@@ -1,6 +1,7 @@
 package io.lacpd.core;
 
 import io.lacpd.core.PortTimers.Timer;
+import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.Lacpdu;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
@@ -126,6 +127,7 @@ final class ReceiveMachine {
         boolean sync = (matched || partnerIndividual) && heard.state().has(StateBit.SYNCHRONIZATION) && activelyMaintained;
         PortInfo previous = v.partnerOper;
         v.partnerOper = heard.withState(heard.state().with(StateBit.SYNCHRONIZATION, sync));
+        v.partnerV2 = pdu.v2();
         v.setActor(StateBit.DEFAULTED, false);
         if (!previous.sameIdentity(heard)) {
             port.emit(new LacpEvent.PartnerChanged(port.name, previous, v.partnerOper));
@@ -135,6 +137,7 @@ final class ReceiveMachine {
     /** recordDefault (6.4.9): the partner is whatever the administrator said. */
     private void recordDefault() {
         v.partnerOper = v.partnerAdmin;
+        v.partnerV2 = LacpV2Info.NONE;
         v.setActor(StateBit.DEFAULTED, true);
     }
 

@@ -29,12 +29,12 @@ public final class StatusText {
         out.append("---- ").append(t.name()).append(" ----\n");
         out.append("  mode: ").append(t.mode()).append('\n');
         out.append("  status: ").append(t.status()).append('\n');
+        out.append("  system: ").append(t.snapshot().systemPriority()).append(',').append(t.snapshot().system()).append('\n');
+        out.append("  aggregate wait: ").append(TeamStatus.millis(t.snapshot().aggregateWaitTime())).append(" ms\n");
         out.append("  ").append(t.minLinks()).append('\n');
         if (t.activeChoice() != null) {
             out.append("  ").append(t.activeChoice()).append('\n');
         }
-        out.append("  system: ").append(t.snapshot().systemPriority()).append(',').append(t.snapshot().system()).append('\n');
-        out.append("  aggregate wait: ").append(TeamStatus.millis(t.snapshot().aggregateWaitTime())).append(" ms\n");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             out.append("\n  aggregator ").append(a.id());
             if (t.isActive(a)) {
@@ -78,11 +78,22 @@ public final class StatusText {
                 .append(p.churn().partner().name()).append(" (").append(p.churn().partnerCount()).append(")\n");
         info(out, "actor", p.actor());
         info(out, "partner", p.partner());
+        String v2 = TeamStatus.partnerV2(p.partnerV2());
+        if (v2 != null) {
+            out.append("    partner v2: ").append(v2).append('\n');
+        }
         PortCounters c = p.counters();
         out.append("    counters: lacpdu rx ").append(c.lacpduRx()).append(" tx ").append(c.lacpduTx())
                 .append(", illegal rx ").append(c.lacpduIllegalRx()).append(", unknown rx ").append(c.lacpduUnknownRx())
                 .append(", marker rx ").append(c.markerRx()).append(" response tx ").append(c.markerResponseTx())
                 .append('\n');
+        if (c.lacpduV2Rx() > 0 || c.v2TlvIllegalRx() > 0) {
+            out.append("    version 2: lacpdu rx ").append(c.lacpduV2Rx()).append(", malformed TLVs in ")
+                    .append(c.v2TlvIllegalRx()).append('\n');
+        }
+        if (p.lastIllegalReason() != null) {
+            out.append("    last illegal: ").append(p.lastIllegalReason()).append('\n');
+        }
     }
 
     private static void info(StringBuilder out, String who, PortInfo i) {

@@ -4,6 +4,7 @@ import io.lacpd.core.AggregatorSnapshot;
 import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.SystemSnapshot;
 import io.lacpd.core.pdu.LacpState;
+import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.Team;
@@ -12,6 +13,7 @@ import io.lacpd.team.member.FailureReason;
 import io.lacpd.team.member.MemberStatus;
 import io.lacpd.team.mode.TeamingMode;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -70,6 +72,46 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
      */
     public static boolean partnerFromAdmin(PortSnapshot p) {
         return p.actor().state().has(StateBit.DEFAULTED) && !p.partner().sameIdentity(PortInfo.NONE);
+    }
+
+    /**
+     * The partner's version 2 TLVs in words, e.g. {@code port algorithm 00-80-C2:5 (ECMP flow hash); ...}; null
+     * when its last LACPDU had none.
+     */
+    public static String partnerV2(LacpV2Info v2) {
+        if (!v2.present()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        if (v2.portAlgorithm() != null) {
+            parts.add("port algorithm " + v2.portAlgorithm() + " (" + v2.portAlgorithm().name() + ")");
+        }
+        if (v2.conversationIdDigest() != null) {
+            parts.add("conversation ID digest link " + v2.conversationIdDigest().linkNumberId() + " "
+                    + v2.conversationIdDigest().digest());
+        }
+        LacpV2Info.ConversationMask m = v2.conversationMask();
+        if (m != null) {
+            List<String> masks = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                if (m.present(i)) {
+                    masks.add(String.valueOf(i));
+                }
+            }
+            parts.add("conversation mask " + (m.state() < 0 ? "" : String.format("state 0x%02x, ", m.state()))
+                    + m.conversations() + " of 4096 conversations (mask " + String.join(",", masks) + ")");
+        }
+        if (v2.serviceMappingDigest() != null) {
+            parts.add("service mapping digest " + v2.serviceMappingDigest());
+        }
+        long unknown = v2.tlvs().stream().filter(t -> t.type() < 4 || t.type() > 10).count();
+        if (unknown > 0) {
+            parts.add(unknown + (unknown == 1 ? " TLV" : " TLVs") + " of unknown type");
+        }
+        if (!v2.problems().isEmpty()) {
+            parts.add("malformed: " + String.join("; ", v2.problems()));
+        }
+        return String.join("; ", parts); // never empty: each TLV is decoded, of unknown type, or malformed
     }
 
     /** The teaming mode's config name, e.g. {@code lacp}. */
