@@ -1,5 +1,6 @@
 package io.lacpd.core;
 
+import io.lacpd.core.PortTimers.Timer;
 import io.lacpd.core.pdu.DecodeResult;
 import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.Lacpdu;
@@ -47,6 +48,8 @@ public final class LacpSystem {
     private final ArrayDeque<AggregationPort> runQueue = new ArrayDeque<>();
     private final ByteBuf txBuffer = Unpooled.buffer(SlowProtocolCodec.FRAME_LENGTH);
     private int nextAggregatorId = 1;
+    /** The time given with the last call that ran a machine: {@link #snapshot()} measures the timers from it. */
+    private long lastNow;
     private long portsAdded;
     /** The ports whose link is down, in the order they were added (as {@link #ports}): port_moved looks here. */
     private final NavigableSet<AggregationPort> disabledPorts = new TreeSet<>(Comparator.comparingLong(p -> p.addedOrder));
@@ -330,8 +333,16 @@ public final class LacpSystem {
         return List.copyOf(ports.keySet());
     }
 
-    /** An immutable picture of every port and aggregator. */
+    /**
+     * An immutable picture of every port and aggregator, its timers measured from the time of the last call that
+     * ran the machines (see {@link #snapshot(long)} for the time left as of now).
+     */
     public SystemSnapshot snapshot() {
+        return snapshot(lastNow);
+    }
+
+    /** An immutable picture of every port and aggregator, with the time left on each timer at {@code now}. */
+    public SystemSnapshot snapshot(long now) {
         List<AggregatorSnapshot> aggs = new ArrayList<>();
         for (Aggregator a : selection.aggregators()) {
             if (a.free()) {
@@ -350,13 +361,13 @@ public final class LacpSystem {
         aggs.sort((x, y) -> Integer.compare(x.id(), y.id()));
         List<PortSnapshot> portSnapshots = new ArrayList<>(ports.size());
         for (AggregationPort p : ports.values()) {
-            portSnapshots.add(snapshot(p));
+            portSnapshots.add(snapshot(p, now));
         }
         return new SystemSnapshot(config.systemPriority(), config.systemMac(), config.aggregateWaitTime(), aggs,
                 portSnapshots);
     }
 
-    private PortSnapshot snapshot(AggregationPort p) {
+    private PortSnapshot snapshot(AggregationPort p, long now) {
         PortVariables v = p.vars;
         return new PortSnapshot(p.name, new PortSnapshot.LinkStatus(v.portEnabled, p.speedMbps, p.duplex),
                 v.selected == Selected.SELECTED, v.aggregator == null ? 0 : v.aggregator.id,
@@ -364,7 +375,20 @@ public final class LacpSystem {
                 v.partnerOper,
                 new PortSnapshot.ChurnStatus(p.actorChurn.state(), p.partnerChurn.state(),
                         v.actorChurnCount, v.partnerChurnCount),
-                p.counters.snapshot(), failureReason(p), v.partnerV2, p.counters.lastIllegalReason);
+                p.counters.snapshot(), failureReason(p), v.partnerV2, p.counters.lastIllegalReason,
+                timers(p, now));
+    }
+
+    /**
+     * The timers the machines read in their present states: current_while in CURRENT and EXPIRED, wait_while in
+     * WAITING (the standard leaves them be elsewhere, expired and unread), the periodic timer unless NO_PERIODIC.
+     */
+    private static PortSnapshot.Timers timers(AggregationPort p, long now) {
+        PortTimers t = p.vars.timers;
+        ReceiveState r = p.receive.state();
+        return new PortSnapshot.Timers(
+                r == ReceiveState.CURRENT || r == ReceiveState.EXPIRED ? t.left(Timer.CURRENT_WHILE, now) : -1,
+                t.left(Timer.PERIODIC, now), p.mux.state() == MuxState.WAITING ? t.left(Timer.WAIT_WHILE, now) : -1);
     }
 
     /** Why a port does not distribute, the first fact that holds; null when it does. */
@@ -429,6 +453,7 @@ public final class LacpSystem {
     // ---- running the machines ------------------------------------------------------------------------
 
     private void run(AggregationPort p, long now, Lacpdu pdu) {
+        lastNow = now;
         PortVariables v = p.vars;
         MuxControl control = config.muxControl();
         for (int round = 0; round < MAX_ROUNDS; round++) {

@@ -232,7 +232,7 @@ public final class Lacpd {
         TeamStatus status;
         try {
             // The team's answer and the LACP detail of one moment: both read on the loop thread.
-            status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot()), 2000);
+            status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot(System.nanoTime())), 2000);
         } catch (InterruptedException | TimeoutException e) {
             return "error: the daemon did not answer in time\n";
         }

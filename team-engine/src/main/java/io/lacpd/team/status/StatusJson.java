@@ -134,6 +134,14 @@ public final class StatusJson {
         info(g, "actor", p.actor(), null);
         info(g, "partner", p.partner(), p.partnerV2());
         g.writeStringField("partner_source", TeamStatus.partnerFromAdmin(p) ? "admin" : "lacpdu");
+        g.writeObjectFieldStart("rate");
+        g.writeStringField("we_ask", TeamStatus.weAsk(p));
+        g.writeStringField("we_send", TeamStatus.weSend(p));
+        g.writeStringField("text", TeamStatus.rate(p));
+        millis(g, "next_lacpdu_ms", p.timers().periodic());
+        millis(g, "current_while_ms", p.timers().currentWhile());
+        millis(g, "wait_while_ms", p.timers().waitWhile());
+        g.writeEndObject();
         g.writeObjectFieldStart("churn");
         g.writeStringField("actor", p.churn().actor().name());
         g.writeStringField("partner", p.churn().partner().name());
@@ -250,6 +258,15 @@ public final class StatusJson {
         }
         strings(g, "problems", v2.problems());
         g.writeEndObject();
+    }
+
+    /** A timer's time left in whole milliseconds, or null when it does not run. */
+    private static void millis(JsonGenerator g, String field, long nanos) throws IOException {
+        if (nanos < 0) {
+            g.writeNullField(field);
+        } else {
+            g.writeNumberField(field, TeamStatus.millis(nanos));
+        }
     }
 
     /** The field name of a state bit in the JSON status; the text status shows the same words. */

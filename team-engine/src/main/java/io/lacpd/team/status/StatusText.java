@@ -74,6 +74,7 @@ public final class StatusText {
         out.append("    selected: ").append(p.selected() ? "yes, aggregator " + p.aggregatorId() : "no").append('\n');
         out.append("    machines: receive ").append(p.receiveState().name()).append(", periodic ")
                 .append(p.periodicState().name()).append(", mux ").append(p.muxState().name()).append('\n');
+        out.append("    rate: ").append(TeamStatus.rate(p)).append('\n');
         out.append("    churn: ").append(p.churn().actor().name()).append(" (").append(p.churn().actorCount()).append("), ")
                 .append(p.churn().partner().name()).append(" (").append(p.churn().partnerCount()).append(")\n");
         info(out, "actor", p.actor());

@@ -1,7 +1,9 @@
 package io.lacpd.team.status;
 
 import io.lacpd.core.AggregatorSnapshot;
+import io.lacpd.core.PeriodicState;
 import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.ReceiveState;
 import io.lacpd.core.SystemSnapshot;
 import io.lacpd.core.pdu.LacpState;
 import io.lacpd.core.pdu.LacpV2Info;
@@ -15,6 +17,7 @@ import io.lacpd.team.mode.TeamingMode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One team for the status renderers: what the {@link Team} decided (which aggregator is active, which members
@@ -112,6 +115,54 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
             parts.add("malformed: " + String.join("; ", v2.problems()));
         }
         return String.join("; ", parts); // never empty: each TLV is decoded, of unknown type, or malformed
+    }
+
+    /** How fast we send: {@code fast}, {@code slow}, or {@code none} while the Periodic machine is in NO_PERIODIC. */
+    public static String weSend(PortSnapshot p) {
+        if (p.periodicState() == PeriodicState.NO_PERIODIC) {
+            return "none";
+        }
+        // The Periodic machine follows the partner's LACP_Timeout (802.1AX-2014 6.4.13), as recorded.
+        return p.partner().state().has(StateBit.LACP_TIMEOUT) ? "fast" : "slow";
+    }
+
+    /** What our LACP_Timeout asks of the partner: {@code fast} (short timeout) or {@code slow} (long). */
+    public static String weAsk(PortSnapshot p) {
+        return p.actor().state().has(StateBit.LACP_TIMEOUT) ? "fast" : "slow";
+    }
+
+    /**
+     * Both rates and why they differ, then the time left: e.g. {@code we ask for slow; we send fast because the
+     * partner asks; next LACPDU in 0.400 s; partner information expires in 89.600 s}.
+     */
+    public static String rate(PortSnapshot p) {
+        StringBuilder sb = new StringBuilder("we ask for ").append(weAsk(p)).append("; ");
+        String send = weSend(p);
+        if (send.equals("none")) {
+            sb.append("we send no periodic LACPDUs (link down, LACP disabled, or both ends passive)");
+        } else {
+            sb.append("we send ").append(send).append(switch (p.receiveState()) {
+                case EXPIRED -> ": the partner's information expired";
+                case DEFAULTED -> TeamStatus.partnerFromAdmin(p) ? " as the partner admin values ask" : ": no partner heard";
+                default -> send.equals(weAsk(p)) ? " as the partner asks" : " because the partner asks";
+            });
+        }
+        PortSnapshot.Timers t = p.timers();
+        if (t.periodic() >= 0) {
+            sb.append("; next LACPDU in ").append(seconds(t.periodic()));
+        }
+        if (t.currentWhile() >= 0) {
+            sb.append(p.receiveState() == ReceiveState.EXPIRED ? "; partner defaulted in " : "; partner information expires in ")
+                    .append(seconds(t.currentWhile()));
+        }
+        if (t.waitWhile() >= 0) {
+            sb.append("; aggregate wait over in ").append(seconds(t.waitWhile()));
+        }
+        return sb.toString();
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
     }
 
     /** The teaming mode's config name, e.g. {@code lacp}. */

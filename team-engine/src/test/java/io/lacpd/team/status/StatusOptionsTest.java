@@ -3,6 +3,7 @@ package io.lacpd.team.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lacpd.core.LacpListener;
+import io.lacpd.core.LacpTimeout;
 import io.lacpd.core.PortConfig;
 import io.lacpd.core.SystemConfig;
 import io.lacpd.core.pdu.LacpState;
@@ -164,5 +165,29 @@ class StatusOptionsTest {
         System.arraycopy(extra, 0, frame, at, extra.length);
         System.arraycopy(v1, at, frame, at + extra.length, v1.length - at);
         return frame;
+    }
+
+    @Test
+    void aSlowPortWithAFastPartnerShowsBothRatesAndTheTimeLeft() throws Exception {
+        VirtualNetwork net = new VirtualNetwork(1);
+        net.addSystem("A", SystemConfig.of(MacAddress.parse("02:00:00:00:00:0a")), LacpListener.NONE);
+        net.addSystem("B", SystemConfig.of(MacAddress.parse("02:00:00:00:00:0b")), LacpListener.NONE);
+        net.addPort("A", PortConfig.of("eth1", 1).withTimeout(LacpTimeout.LONG));
+        net.addPort("B", PortConfig.of("eth1", 1));
+        net.connect("A", "eth1", "B", "eth1");
+        net.runFor(10 * SECOND + SECOND / 4);
+        TeamStatus a = new TeamStatus("team0", "lacp", net.system("A").snapshot(net.now()));
+        String text = StatusText.render(List.of(a));
+        // B last spoke at 2 s, as its mux attached (it sends every 30 s, as A asks); A sends every second
+        assertTrue(text.contains("    rate: we ask for slow; we send fast because the partner asks; next LACPDU in 0.750 s;"
+                + " partner information expires in 81.750 s\n"), text);
+        JsonNode rate = json(a).get("ports").get(0).get("rate");
+        assertEquals("slow", rate.get("we_ask").asText());
+        assertEquals("fast", rate.get("we_send").asText());
+        assertEquals(750, rate.get("next_lacpdu_ms").asInt());
+        assertEquals(81_750, rate.get("current_while_ms").asInt());
+        TeamStatus b = new TeamStatus("team1", "lacp", net.system("B").snapshot(net.now()));
+        assertTrue(StatusText.render(List.of(b)).contains("    rate: we ask for fast; we send slow because the partner asks;"),
+                StatusText.render(List.of(b)));
     }
 }
