@@ -120,7 +120,8 @@ public final class Lacpd {
         } else {
             log.line("data plane none: LACP only, host traffic is not teamed");
         }
-        team = new Team(config.mode(), members(numbers), this::publish, System.nanoTime());
+        team = new Team(config.mode(), config.lacpOptions().teamPolicy(), members(numbers), this::publish,
+                System.nanoTime());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
                 links, event -> {
@@ -128,7 +129,7 @@ public final class Lacpd {
                     team.onLacpEvent(event, System.nanoTime());
                 }, log::line);
         links.forwardTo(state -> r.execute((system, now) ->
-                team.onLink(state.name(), state.exists() && state.up(), state.mac(), now)));
+                team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
         r.start();
         runtime = r;
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
@@ -290,7 +291,7 @@ public final class Lacpd {
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
-            team.configure(applied.mode(), members(numbers), now);
+            team.configure(applied.mode(), applied.lacpOptions().teamPolicy(), members(numbers), now);
             if (dataPath != null) { // out of the member map now: its socket can go, and the NIC back to the host
                 removed.forEach(p -> dataPath.removeMember(before.get(p) - 1));
             }
@@ -348,7 +349,8 @@ public final class Lacpd {
         TeamStatus status;
         try {
             // The team's answer and the LACP detail of one moment: both read on the loop thread.
-            status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot(), dataPlaneStatus()), 2000);
+            status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot(System.nanoTime()),
+                    dataPlaneStatus()), 2000);
         } catch (InterruptedException | TimeoutException e) {
             return "error: the daemon did not answer in time\n";
         }
