@@ -46,9 +46,9 @@ public final class VirtualLabDemo {
 
     private final PrintStream out;
     private final VirtualNetwork net = new VirtualNetwork(1);
-    private Team team;
     private final Distributor distributor = new Distributor(LoadBalancingAlgorithm.TRANSPORT_PORTS);
     private final ByteBuffer frame = ByteBuffer.allocate(64);
+    private Team team; // made once the header is out, as it prints its first map at once
     private long mapChangedAt;
 
     private VirtualLabDemo(PrintStream out) {
@@ -101,7 +101,8 @@ public final class VirtualLabDemo {
         links(true, true);
         net.runFor(3 * SECOND);
         status("after the plug");
-        out.printf("A's team changed its map %s after the plug. The same flows now:%n", millis(mapChangedAt - pluggedAt));
+        out.printf("A's team changed its map %s after the plug. The same flows now:%n",
+                millis(mapChangedAt - pluggedAt));
         flows(during);
     }
 
@@ -193,35 +194,30 @@ public final class VirtualLabDemo {
         return slots;
     }
 
-    /** How many flows moved, and from which members: "moved: 4 of 9 flows, all from p2". */
+    /**
+     * How many flows moved, from which member to which: "moved: 4 of 9 flows (p2 to p1: 4); the other 5 stayed".
+     */
     private static String moves(int[] before, int[] after) {
-        int[] from = new int[MEMBERS.size()];
+        int n = MEMBERS.size();
+        int[][] counts = new int[n][n];
         int moved = 0;
         for (int i = 0; i < after.length; i++) {
-            if (before[i] != after[i] && before[i] != MemberMap.NONE) {
-                from[before[i]]++;
+            if (before[i] != after[i] && before[i] != MemberMap.NONE && after[i] != MemberMap.NONE) {
+                counts[before[i]][after[i]]++;
                 moved++;
             }
         }
-        List<String> sources = new ArrayList<>();
-        for (int slot = 0; slot < MEMBERS.size(); slot++) {
-            if (from[slot] > 0) {
-                sources.add(from[slot] + " from " + MEMBERS.get(slot));
+        List<String> pairs = new ArrayList<>();
+        for (int from = 0; from < n; from++) {
+            for (int to = 0; to < n; to++) {
+                if (counts[from][to] > 0) {
+                    pairs.add(MEMBERS.get(from) + " to " + MEMBERS.get(to) + ": " + counts[from][to]);
+                }
             }
         }
-        String text = "moved: " + moved + " of " + after.length + " flows";
-        if (sources.size() == 1) {
-            return text + ", all from " + MEMBERS.get(first(from)) + "; every other flow stayed";
-        }
-        return sources.isEmpty() ? text : text + " (" + String.join(", ", sources) + ")";
-    }
-
-    private static int first(int[] counts) {
-        int i = 0;
-        while (counts[i] == 0) {
-            i++;
-        }
-        return i;
+        String which = pairs.isEmpty() ? "" : " (" + String.join(", ", pairs) + ")";
+        return "moved: " + moved + " of " + after.length + " flows" + which + "; the other " + (after.length - moved)
+                + " stayed";
     }
 
     /** An Ethernet/IPv4/TCP frame (20-octet headers, no payload) from A's team to B's, in {@link #frame}. */

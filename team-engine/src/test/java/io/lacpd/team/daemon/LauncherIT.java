@@ -45,7 +45,8 @@ class LauncherIT {
             for (Path pid : proc) {
                 try {
                     if (namespaces.contains(Files.readSymbolicLink(pid.resolve("ns/net")).toString())) {
-                        found.add(pid.getFileName() + " " + Files.readString(pid.resolve("cmdline")).replace('\0', ' '));
+                        String cmdline = Files.readString(pid.resolve("cmdline")).replace('\0', ' ');
+                        found.add(pid.getFileName() + " " + cmdline);
                     }
                 } catch (IOException gone) {
                     // the process ended while the list was read
@@ -102,10 +103,12 @@ class LauncherIT {
                     "== a ping stream every 10 ms from A to B", "both links carry traffic again"}) {
                 assertTrue(log.contains(step), "the demo shows '" + step + "':\n" + log);
             }
-            assertTrue(log.contains("3 packets transmitted, 3 received, 0% packet loss"), "the pings are answered:\n" + log);
+            assertTrue(log.contains("3 packets transmitted, 3 received, 0% packet loss"),
+                    "the pings are answered:\n" + log);
             Matcher rate = Pattern.compile("received: ([0-9.]+) Gbit/s").matcher(log);
             assertTrue(rate.find() && Double.parseDouble(rate.group(1)) > 0.1, "the transfer moved data:\n" + log);
-            Matcher spread = Pattern.compile("A's members sent: eth1 (\\d+) packets .*, eth2 (\\d+) packets").matcher(log);
+            Matcher spread = Pattern.compile("A's members sent: eth1 (\\d+) packets .*, eth2 (\\d+) packets")
+                    .matcher(log);
             // Both members carry some of the 8 flows but for the odd run (2 in 256) whose ports hash alike.
             assertTrue(spread.find() && Long.parseLong(spread.group(1)) + Long.parseLong(spread.group(2)) > 1000,
                     "the members' packets are counted:\n" + log);

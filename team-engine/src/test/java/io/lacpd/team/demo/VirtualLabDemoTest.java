@@ -66,7 +66,7 @@ class VirtualLabDemoTest {
             }
         }
         assertEquals(4, moved, pulled);
-        assertTrue(pulled.contains("moved: 4 of 9 flows, all from p2; every other flow stayed"), pulled);
+        assertTrue(pulled.contains("moved: 4 of 9 flows (p2 to p1: 4); the other 5 stayed"), pulled);
         assertTrue(pulled.contains("A's team changed its map 0.000 ms after the pull"), pulled);
         assertTrue(pulled.contains("A's team: member map v6: p1 rx+tx 256 buckets, p2 idle"), pulled);
         assertTrue(pulled.contains("A's team: degraded"), pulled);
