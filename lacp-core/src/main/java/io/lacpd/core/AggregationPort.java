@@ -68,6 +68,7 @@ final class AggregationPort {
         vars.actorPortNumber = c.portNumber();
         vars.actorPortPriority = c.portPriority();
         vars.actorOperPortKey = c.key();
+        vars.partnerAdmin = c.partnerAdmin();
         LacpState admin = LacpState.NONE
                 .with(StateBit.LACP_ACTIVITY, c.activity() == LacpActivity.ACTIVE)
                 .with(StateBit.LACP_TIMEOUT, c.timeout() == LacpTimeout.SHORT)

@@ -1,6 +1,8 @@
 package io.lacpd.core;
 
+import io.lacpd.core.PortTimers.Timer;
 import io.lacpd.core.pdu.DecodeResult;
+import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.Lacpdu;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.core.pdu.MarkerPdu;
@@ -46,6 +48,8 @@ public final class LacpSystem {
     private final ArrayDeque<AggregationPort> runQueue = new ArrayDeque<>();
     private final ByteBuf txBuffer = Unpooled.buffer(SlowProtocolCodec.FRAME_LENGTH);
     private int nextAggregatorId = 1;
+    /** The time given with the last call that ran a machine: {@link #snapshot()} measures the timers from it. */
+    private long lastNow;
     private long portsAdded;
     /** The ports whose link is down, in the order they were added (as {@link #ports}): port_moved looks here. */
     private final NavigableSet<AggregationPort> disabledPorts = new TreeSet<>(Comparator.comparingLong(p -> p.addedOrder));
@@ -140,6 +144,7 @@ public final class LacpSystem {
         DecodeResult result = SlowProtocolCodec.decode(frame);
         if (result instanceof DecodeResult.Lacp lacp) {
             p.counters.lacpduRx++;
+            countV2(p, lacp.pdu().v2());
             onLacpdu(p, lacp.pdu(), now);
         } else if (result instanceof DecodeResult.Marker marker) {
             if (marker.pdu().response()) {
@@ -148,10 +153,23 @@ public final class LacpSystem {
                 p.counters.markerRx++;
                 p.marker.onMarker(marker.pdu(), now);
             }
-        } else if (result instanceof DecodeResult.Illegal) {
+        } else if (result instanceof DecodeResult.Illegal illegal) {
             p.counters.lacpduIllegalRx++;
+            p.counters.lastIllegalReason = illegal.reason();
         } else {
             p.counters.lacpduUnknownRx++;
+        }
+    }
+
+    /** A malformed version 2 TLV makes the PDU illegal for the counters, while its version 1 information is used. */
+    private static void countV2(AggregationPort p, LacpV2Info v2) {
+        if (v2.present()) {
+            p.counters.lacpduV2Rx++;
+        }
+        if (!v2.problems().isEmpty()) {
+            p.counters.v2TlvIllegalRx++;
+            p.counters.lacpduIllegalRx++;
+            p.counters.lastIllegalReason = String.join("; ", v2.problems());
         }
     }
 
@@ -223,7 +241,8 @@ public final class LacpSystem {
     /**
      * Applies new settings to a port, as 802.1AX-2014 6.4.7 and 6.4.14 ask: any change is announced at once
      * (NTT); a new key or Aggregation setting changes the LAG ID, so the port selects again, and so does an
-     * Individual port whose port number or priority changed.
+     * Individual port whose port number or priority changed. New partner admin values replace the partner of a
+     * port that is DEFAULTED.
      *
      * @throws IllegalArgumentException for an unknown port or a port number used by another port
      */
@@ -241,6 +260,9 @@ public final class LacpSystem {
         boolean newPortId = old.portNumber() != newConfig.portNumber() || old.portPriority() != newConfig.portPriority();
         if (newLagId || (newPortId && !p.vars.aggregatable())) {
             p.vars.selected = Selected.UNSELECTED;
+        }
+        if (!old.partnerAdmin().equals(newConfig.partnerAdmin())) {
+            p.receive.partnerAdminChanged();
         }
         p.vars.ntt = true;
         run(p, now, null);
@@ -311,8 +333,16 @@ public final class LacpSystem {
         return List.copyOf(ports.keySet());
     }
 
-    /** An immutable picture of every port and aggregator. */
+    /**
+     * An immutable picture of every port and aggregator, its timers measured from the time of the last call that
+     * ran the machines (see {@link #snapshot(long)} for the time left as of now).
+     */
     public SystemSnapshot snapshot() {
+        return snapshot(lastNow);
+    }
+
+    /** An immutable picture of every port and aggregator, with the time left on each timer at {@code now}. */
+    public SystemSnapshot snapshot(long now) {
         List<AggregatorSnapshot> aggs = new ArrayList<>();
         for (Aggregator a : selection.aggregators()) {
             if (a.free()) {
@@ -331,12 +361,13 @@ public final class LacpSystem {
         aggs.sort((x, y) -> Integer.compare(x.id(), y.id()));
         List<PortSnapshot> portSnapshots = new ArrayList<>(ports.size());
         for (AggregationPort p : ports.values()) {
-            portSnapshots.add(snapshot(p));
+            portSnapshots.add(snapshot(p, now));
         }
-        return new SystemSnapshot(config.systemPriority(), config.systemMac(), aggs, portSnapshots);
+        return new SystemSnapshot(config.systemPriority(), config.systemMac(), config.aggregateWaitTime(), aggs,
+                portSnapshots);
     }
 
-    private PortSnapshot snapshot(AggregationPort p) {
+    private PortSnapshot snapshot(AggregationPort p, long now) {
         PortVariables v = p.vars;
         return new PortSnapshot(p.name, new PortSnapshot.LinkStatus(v.portEnabled, p.speedMbps, p.duplex),
                 v.selected == Selected.SELECTED, v.aggregator == null ? 0 : v.aggregator.id,
@@ -344,7 +375,20 @@ public final class LacpSystem {
                 v.partnerOper,
                 new PortSnapshot.ChurnStatus(p.actorChurn.state(), p.partnerChurn.state(),
                         v.actorChurnCount, v.partnerChurnCount),
-                p.counters.snapshot(), failureReason(p));
+                p.counters.snapshot(), failureReason(p), v.partnerV2, p.counters.lastIllegalReason,
+                timers(p, now));
+    }
+
+    /**
+     * The timers the machines read in their present states: current_while in CURRENT and EXPIRED, wait_while in
+     * WAITING (the standard leaves them be elsewhere, expired and unread), the periodic timer unless NO_PERIODIC.
+     */
+    private static PortSnapshot.Timers timers(AggregationPort p, long now) {
+        PortTimers t = p.vars.timers;
+        ReceiveState r = p.receive.state();
+        return new PortSnapshot.Timers(
+                r == ReceiveState.CURRENT || r == ReceiveState.EXPIRED ? t.left(Timer.CURRENT_WHILE, now) : -1,
+                t.left(Timer.PERIODIC, now), p.mux.state() == MuxState.WAITING ? t.left(Timer.WAIT_WHILE, now) : -1);
     }
 
     /** Why a port does not distribute, the first fact that holds; null when it does. */
@@ -409,6 +453,7 @@ public final class LacpSystem {
     // ---- running the machines ------------------------------------------------------------------------
 
     private void run(AggregationPort p, long now, Lacpdu pdu) {
+        lastNow = now;
         PortVariables v = p.vars;
         MuxControl control = config.muxControl();
         for (int round = 0; round < MAX_ROUNDS; round++) {

@@ -67,7 +67,7 @@ final class MuxMachine {
             }
             case WAITING -> {
                 v.readyN = false;
-                v.timers.start(Timer.WAIT_WHILE, now, ProtocolConstants.AGGREGATE_WAIT_TIME);
+                v.timers.start(Timer.WAIT_WHILE, now, port.system.config().aggregateWaitTime());
             }
             case ATTACHED -> {
                 port.attachMuxToAggregator();

@@ -11,7 +11,18 @@ package io.lacpd.core;
  * @param markerResponseRx      Marker Response PDUs received
  * @param markerResponseTx      Marker Response PDUs sent
  * @param markerResponseLimited Markers left unanswered by the rate limit
+ * @param lacpduV2Rx            LACPDUs (among lacpduRx) that carried TLVs after the Collector Information TLV
+ * @param v2TlvIllegalRx        LACPDUs used for their version 1 information though a TLV after the Collector
+ *                              Information TLV was malformed; each is also counted in lacpduRx and lacpduIllegalRx
  */
 public record PortCounters(long lacpduRx, long lacpduTx, long lacpduIllegalRx, long lacpduUnknownRx,
-                           long markerRx, long markerResponseRx, long markerResponseTx, long markerResponseLimited) {
+                           long markerRx, long markerResponseRx, long markerResponseTx, long markerResponseLimited,
+                           long lacpduV2Rx, long v2TlvIllegalRx) {
+
+    /** Counters without version 2 TLVs. */
+    public PortCounters(long lacpduRx, long lacpduTx, long lacpduIllegalRx, long lacpduUnknownRx, long markerRx,
+                        long markerResponseRx, long markerResponseTx, long markerResponseLimited) {
+        this(lacpduRx, lacpduTx, lacpduIllegalRx, lacpduUnknownRx, markerRx, markerResponseRx, markerResponseTx,
+                markerResponseLimited, 0, 0);
+    }
 }

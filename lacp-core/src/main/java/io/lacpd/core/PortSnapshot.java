@@ -1,5 +1,6 @@
 package io.lacpd.core;
 
+import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.PortInfo;
 
 /**
@@ -17,11 +18,16 @@ import io.lacpd.core.pdu.PortInfo;
  * @param churn         churn machine states and counts
  * @param counters      frame counters
  * @param failureReason why the port does not distribute, or null when it does
+ * @param partnerV2     the version 2 TLVs of the partner's last LACPDU (802.1AX-2014 6.4.2.4), NONE when it sent
+ *                      none or the partner is the default
+ * @param lastIllegalReason why the last illegal frame on this port was illegal, or null when none was
+ * @param timers        the time left on the port's timers when the snapshot was taken
  */
 public record PortSnapshot(String name, LinkStatus link, boolean selected, int aggregatorId,
                            ReceiveState receiveState, PeriodicState periodicState, MuxState muxState,
                            PortInfo actor, PortInfo partner, ChurnStatus churn, PortCounters counters,
-                           FailureReason failureReason) {
+                           FailureReason failureReason, LacpV2Info partnerV2, String lastIllegalReason,
+                           Timers timers) {
 
     /** Link state of a port. */
     public record LinkStatus(boolean up, int speedMbps, Duplex duplex) {
@@ -36,6 +42,21 @@ public record PortSnapshot(String name, LinkStatus link, boolean selected, int a
      * @param partnerCount Partner_Churn_Count
      */
     public record ChurnStatus(ChurnState actor, ChurnState partner, long actorCount, long partnerCount) {
+    }
+
+    /**
+     * Nanoseconds left on the port's timers (802.1AX-2014 6.4.8), each 0 once expired and -1 when the machine's
+     * present state does not read it (current_while outside CURRENT and EXPIRED, wait_while outside WAITING, the
+     * periodic timer in NO_PERIODIC).
+     *
+     * @param currentWhile until the partner's information expires (CURRENT) or is replaced by the defaults (EXPIRED)
+     * @param periodic     until the Periodic machine's next LACPDU
+     * @param waitWhile    until Aggregate_Wait_Time is over (Mux WAITING)
+     */
+    public record Timers(long currentWhile, long periodic, long waitWhile) {
+
+        /** No timer running. */
+        public static final Timers NONE = new Timers(-1, -1, -1);
     }
 
     /** True when the port carries frames out (Actor Distributing). */

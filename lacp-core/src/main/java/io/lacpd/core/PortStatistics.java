@@ -11,9 +11,15 @@ final class PortStatistics {
     long markerResponseTx;
     /** Ours: Markers left unanswered because of the Slow Protocols rate limit. */
     long markerResponseLimited;
+    /** Ours: LACPDUs that carried TLVs after the Collector Information TLV (version 2, 802.1AX-2014 6.4.2.4). */
+    long lacpduV2Rx;
+    /** Ours: LACPDUs used for their version 1 information though a later TLV was malformed (also in lacpduIllegalRx). */
+    long v2TlvIllegalRx;
+    /** Ours: why the last illegal frame was illegal, or null. */
+    String lastIllegalReason;
 
     PortCounters snapshot() {
         return new PortCounters(lacpduRx, lacpduTx, lacpduIllegalRx, lacpduUnknownRx, markerRx, markerResponseRx,
-                markerResponseTx, markerResponseLimited);
+                markerResponseTx, markerResponseLimited, lacpduV2Rx, v2TlvIllegalRx);
     }
 }

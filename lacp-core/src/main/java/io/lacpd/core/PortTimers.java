@@ -30,6 +30,14 @@ final class PortTimers {
         return (running & (1 << t.ordinal())) != 0 && deadlines[t.ordinal()] - now <= 0;
     }
 
+    /** Nanoseconds until the timer expires: 0 once expired, -1 when it is not running. */
+    long left(Timer t, long now) {
+        if ((running & (1 << t.ordinal())) == 0) {
+            return -1;
+        }
+        return Math.max(0, deadlines[t.ordinal()] - now);
+    }
+
     /**
      * The earliest deadline still ahead of {@code now}, or {@link LacpSystem#NO_DEADLINE}. Expired timers are
      * not counted: the machines have seen them already.

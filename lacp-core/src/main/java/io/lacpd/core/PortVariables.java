@@ -1,5 +1,6 @@
 package io.lacpd.core;
 
+import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 
@@ -19,6 +20,8 @@ final class PortVariables {
     // Partner: what we last heard, or the administrative defaults (6.4.7)
     PortInfo partnerAdmin = PortInfo.NONE;
     PortInfo partnerOper = PortInfo.NONE;
+    /** Ours: the version 2 TLVs of the LACPDU partnerOper came from; NONE while the partner is the default. */
+    LacpV2Info partnerV2 = LacpV2Info.NONE;
 
     // Machine inputs and outputs (6.4.8)
     boolean begin = true;

@@ -15,7 +15,7 @@ public final class ProtocolConstants {
     public static final long LONG_TIMEOUT_TIME = TimeUnit.SECONDS.toNanos(90);
     /** Churn_Detection_Time: how long a port may stay out of sync before churn is flagged. */
     public static final long CHURN_DETECTION_TIME = TimeUnit.SECONDS.toNanos(60);
-    /** Aggregate_Wait_Time: how long a port waits so that ports of one LAG attach together. */
+    /** Aggregate_Wait_Time: how long a port waits so that ports of one LAG attach together (the default of {@link SystemConfig#aggregateWaitTime}). */
     public static final long AGGREGATE_WAIT_TIME = TimeUnit.SECONDS.toNanos(2);
     /** At most this many LACPDUs in any Fast_Periodic_Time (6.4.16). */
     public static final int MAX_TX_PER_FAST_PERIODIC_TIME = 3;

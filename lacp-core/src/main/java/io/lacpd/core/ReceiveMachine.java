@@ -1,6 +1,7 @@
 package io.lacpd.core;
 
 import io.lacpd.core.PortTimers.Timer;
+import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.Lacpdu;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
@@ -100,6 +101,17 @@ final class ReceiveMachine {
     }
 
     /**
+     * New partner admin values (6.4.7): a DEFAULTED port takes them at once, as on entering DEFAULTED
+     * (update_Default_Selected, recordDefault); other states take them when they next record the default.
+     */
+    void partnerAdminChanged() {
+        if (state == ReceiveState.DEFAULTED) {
+            updateDefaultSelected();
+            recordDefault();
+        }
+    }
+
+    /**
      * recordPDU (6.4.9): take the partner's view of itself, and decide whether it is in sync with us.
      *
      * @param aboutThisPort the PDU's partner information names this port ({@link AggregationPort#isActor})
@@ -115,6 +127,7 @@ final class ReceiveMachine {
         boolean sync = (matched || partnerIndividual) && heard.state().has(StateBit.SYNCHRONIZATION) && activelyMaintained;
         PortInfo previous = v.partnerOper;
         v.partnerOper = heard.withState(heard.state().with(StateBit.SYNCHRONIZATION, sync));
+        v.partnerV2 = pdu.v2();
         v.setActor(StateBit.DEFAULTED, false);
         if (!previous.sameIdentity(heard)) {
             port.emit(new LacpEvent.PartnerChanged(port.name, previous, v.partnerOper));
@@ -124,6 +137,7 @@ final class ReceiveMachine {
     /** recordDefault (6.4.9): the partner is whatever the administrator said. */
     private void recordDefault() {
         v.partnerOper = v.partnerAdmin;
+        v.partnerV2 = LacpV2Info.NONE;
         v.setActor(StateBit.DEFAULTED, true);
     }
 

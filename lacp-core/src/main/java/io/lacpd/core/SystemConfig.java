@@ -9,8 +9,12 @@ import io.lacpd.core.pdu.MacAddress;
  * @param systemMac         Actor_System: a stable unicast MAC, never derived from enslave order
  * @param muxControl        coupled or independent collecting/distributing
  * @param collectorMaxDelay CollectorMaxDelay advertised, in tens of microseconds
+ * @param aggregateWaitTime Aggregate_Wait_Time (6.4.4) in nanoseconds: how long a port stays in the Mux's
+ *                          WAITING before it may attach, so that links coming up together join together; the
+ *                          standard's 2 s by default, 0 attaches at once (as Open vSwitch does)
  */
-public record SystemConfig(int systemPriority, MacAddress systemMac, MuxControl muxControl, int collectorMaxDelay) {
+public record SystemConfig(int systemPriority, MacAddress systemMac, MuxControl muxControl, int collectorMaxDelay,
+                           long aggregateWaitTime) {
 
     /** The default system priority. */
     public static final int DEFAULT_SYSTEM_PRIORITY = 32768;
@@ -28,6 +32,14 @@ public record SystemConfig(int systemPriority, MacAddress systemMac, MuxControl 
         if (collectorMaxDelay < 0 || collectorMaxDelay > 0xFFFF) {
             throw new IllegalArgumentException("collector max delay " + collectorMaxDelay + " out of range (expected: 0..65535)");
         }
+        if (aggregateWaitTime < 0) {
+            throw new IllegalArgumentException("aggregate wait time " + aggregateWaitTime + " ns is negative (expected: 0 or more)");
+        }
+    }
+
+    /** Settings with the standard's Aggregate_Wait_Time of 2 s. */
+    public SystemConfig(int systemPriority, MacAddress systemMac, MuxControl muxControl, int collectorMaxDelay) {
+        this(systemPriority, systemMac, muxControl, collectorMaxDelay, ProtocolConstants.AGGREGATE_WAIT_TIME);
     }
 
     /** Default settings for a system identified by {@code systemMac}. */
@@ -37,16 +49,21 @@ public record SystemConfig(int systemPriority, MacAddress systemMac, MuxControl 
 
     /** These settings with another system priority. */
     public SystemConfig withSystemPriority(int priority) {
-        return new SystemConfig(priority, systemMac, muxControl, collectorMaxDelay);
+        return new SystemConfig(priority, systemMac, muxControl, collectorMaxDelay, aggregateWaitTime);
     }
 
     /** These settings with another system MAC. */
     public SystemConfig withSystemMac(MacAddress mac) {
-        return new SystemConfig(systemPriority, mac, muxControl, collectorMaxDelay);
+        return new SystemConfig(systemPriority, mac, muxControl, collectorMaxDelay, aggregateWaitTime);
     }
 
     /** These settings with another mux control. */
     public SystemConfig withMuxControl(MuxControl control) {
-        return new SystemConfig(systemPriority, systemMac, control, collectorMaxDelay);
+        return new SystemConfig(systemPriority, systemMac, control, collectorMaxDelay, aggregateWaitTime);
+    }
+
+    /** These settings with another Aggregate_Wait_Time, in nanoseconds. */
+    public SystemConfig withAggregateWaitTime(long nanos) {
+        return new SystemConfig(systemPriority, systemMac, muxControl, collectorMaxDelay, nanos);
     }
 }

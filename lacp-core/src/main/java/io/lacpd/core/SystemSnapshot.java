@@ -9,10 +9,11 @@ import java.util.List;
  *
  * @param systemPriority Actor_System_Priority
  * @param system         Actor_System
+ * @param aggregateWaitTime Aggregate_Wait_Time in force, in nanoseconds
  * @param aggregators    aggregators that have ports, by id
  * @param ports          all ports, in the order they were added
  */
-public record SystemSnapshot(int systemPriority, MacAddress system, List<AggregatorSnapshot> aggregators,
+public record SystemSnapshot(int systemPriority, MacAddress system, long aggregateWaitTime, List<AggregatorSnapshot> aggregators,
                              List<PortSnapshot> ports) {
 
     public SystemSnapshot {

@@ -5,6 +5,7 @@ import io.lacpd.core.LacpEvent;
 import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.SystemSnapshot;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.balance.BucketTable;
 import io.lacpd.team.member.FailureReason;
@@ -16,6 +17,7 @@ import io.lacpd.team.member.MemberStatus;
 import io.lacpd.team.mode.TeamingMode;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,14 +33,17 @@ import java.util.function.Consumer;
  * read its answer.
  *
  * <ul>
- *   <li>{@code lacp}: the active aggregator is the one with the most distributing ports (ties: the lowest id),
- *       as Linux bonding's ad_select=count; a member transmits when Distributing in it and receives when
- *       Collecting in it. A team uses one aggregator at a time, so links to another partner or with another key
+ *   <li>{@code lacp}: the active aggregator is chosen among those with distributing ports by the policy's
+ *       {@link AggregatorSelect} rule (most members by default, ties: the lowest id), as Linux bonding's ad_select;
+ *       a member transmits when Distributing in it and receives when Collecting in it. A team uses one aggregator at a time, so links to another partner or with another key
  *       stay out of its traffic.</li>
  *   <li>{@code static}: every member with link up transmits and receives.</li>
  *   <li>{@code switch-independent}: Active members with link up; when none has link, the Standby ones with link
  *       up.</li>
  * </ul>
+ *
+ * <p>Whatever the mode, the policy's min-links holds the whole team down (no member transmits or receives) while
+ * fewer members than that could transmit.
  *
  * <p>Pure and single-threaded: the inputs are called on one thread (the LACP loop) with the time read there;
  * the answer is published through one atomic reference, so {@link #state} and {@link #current} may be read from
@@ -55,32 +60,66 @@ public final class Team {
     }
 
     /** What the link monitor last said of one member. */
-    private record Link(boolean up, MacAddress mac) {
+    private record Link(boolean up, MacAddress mac, int speedMbps) {
     }
 
-    private static final Link UNKNOWN_LINK = new Link(false, MacAddress.ZERO);
+    private static final Link UNKNOWN_LINK = new Link(false, MacAddress.ZERO, 0);
+
+    /** The distributing members of one aggregator, as the {@link AggregatorSelect} rules weigh them. */
+    private static final class Candidate {
+        final int id;
+        int members;
+        long bandwidthMbps;
+        /** The partner's system identifier, or null while unknown (a defaulted port's partner is not reported). */
+        PortInfo partner;
+
+        Candidate(int id) {
+            this.id = id;
+        }
+    }
+
+    /** Partner system identifiers, best first (802.1AX: priority, then MAC); unknown last. */
+    private static final Comparator<PortInfo> BEST_PARTNER = Comparator.nullsLast(
+            Comparator.<PortInfo>comparingInt(PortInfo::systemPriority).thenComparingLong(p -> p.system().bits()));
 
     private final Consumer<MemberMap> publisher;
     private final AtomicReference<TeamState> published;
     private final Map<String, LacpFacts> lacp = new HashMap<>();
     private final Map<String, Link> links = new HashMap<>();
+    /** Each port's partner as its last LACPDU named it; absent while unknown. */
+    private final Map<String, PortInfo> partners = new HashMap<>();
     private TeamingMode mode;
+    private TeamPolicy policy;
     private List<MemberConfig> members;
 
     /**
      * A team whose members have no link and no LACP state yet.
      *
      * @param mode      the teaming mode
+     * @param policy    the aggregator selection rule and the other traffic rules
      * @param members   the members, each with its own slot and name
      * @param publisher called with each new member map, on the thread that gave the input
      * @param now       the time, for {@link TeamState#changedAt}
      */
-    public Team(TeamingMode mode, List<MemberConfig> members, Consumer<MemberMap> publisher, long now) {
+    public Team(TeamingMode mode, TeamPolicy policy, List<MemberConfig> members, Consumer<MemberMap> publisher,
+                long now) {
         this.publisher = publisher;
         this.mode = mode;
+        this.policy = policy;
         this.members = checked(members);
-        this.published = new AtomicReference<>(new TeamState(mode, TeamHealth.DOWN, 0, List.of(), MemberMap.EMPTY, now));
+        this.published = new AtomicReference<>(new TeamState(mode, policy, TeamHealth.DOWN, 0, ActiveReason.NONE, false,
+                List.of(), MemberMap.EMPTY, now));
         update(now);
+    }
+
+    /** A team whose maps are read through {@link #current} alone. */
+    public Team(TeamingMode mode, TeamPolicy policy, List<MemberConfig> members, long now) {
+        this(mode, policy, members, map -> { }, now);
+    }
+
+    /** A team with the {@link TeamPolicy#DEFAULT} policy. */
+    public Team(TeamingMode mode, List<MemberConfig> members, Consumer<MemberMap> publisher, long now) {
+        this(mode, TeamPolicy.DEFAULT, members, publisher, now);
     }
 
     /** A team whose maps are read through {@link #current} alone. */
@@ -121,8 +160,14 @@ public final class Team {
 
     /** New settings: the mode, and the member list with slots and roles. Members kept keep their facts. */
     public void configure(TeamingMode newMode, List<MemberConfig> newMembers, long now) {
+        configure(newMode, policy, newMembers, now);
+    }
+
+    /** New settings, the policy with them. Members kept keep their facts, and the active aggregator its place. */
+    public void configure(TeamingMode newMode, TeamPolicy newPolicy, List<MemberConfig> newMembers, long now) {
         members = checked(newMembers);
         mode = newMode;
+        policy = newPolicy;
         update(now);
     }
 
@@ -143,12 +188,18 @@ public final class Team {
     /**
      * A member's link as the link monitor reports it.
      *
-     * @param up  carrier present (and the interface exists)
-     * @param mac the interface's own MAC
+     * @param up        carrier present (and the interface exists)
+     * @param mac       the interface's own MAC
+     * @param speedMbps the link's speed, 0 when unknown: {@link AggregatorSelect#BANDWIDTH} weighs it
      */
-    public void onLink(String name, boolean up, MacAddress mac, long now) {
-        links.put(name, new Link(up, mac));
+    public void onLink(String name, boolean up, MacAddress mac, int speedMbps, long now) {
+        links.put(name, new Link(up, mac, speedMbps));
         update(now);
+    }
+
+    /** A member's link, its speed unknown. */
+    public void onLink(String name, boolean up, MacAddress mac, long now) {
+        onLink(name, up, mac, 0, now);
     }
 
     /** An event of the team's LACP system: the attachment, Collecting and Distributing of its ports. */
@@ -161,6 +212,10 @@ public final class Team {
             facts(e.port()).collecting = e.collecting();
         } else if (event instanceof LacpEvent.DistributingChanged e) {
             facts(e.port()).distributing = e.distributing();
+        } else if (event instanceof LacpEvent.PartnerChanged e) {
+            partners.put(e.port(), e.current());
+        } else if (event instanceof LacpEvent.PartnerDefaulted e) {
+            partners.remove(e.port()); // the admin values, which events do not carry
         } else {
             return; // selection, partners, churn: they matter through the events above
         }
@@ -173,6 +228,7 @@ public final class Team {
      */
     public void onLacpSnapshot(SystemSnapshot snapshot, long now) {
         lacp.clear();
+        partners.clear();
         for (AggregatorSnapshot a : snapshot.aggregators()) {
             for (String port : a.attachedPorts()) {
                 facts(port).aggregator = a.id();
@@ -182,7 +238,9 @@ public final class Team {
             LacpFacts f = facts(p.name());
             f.collecting = p.actor().state().has(StateBit.COLLECTING);
             f.distributing = p.actor().state().has(StateBit.DISTRIBUTING);
-            links.put(p.name(), new Link(p.link().up(), links.getOrDefault(p.name(), UNKNOWN_LINK).mac()));
+            links.put(p.name(), new Link(p.link().up(), links.getOrDefault(p.name(), UNKNOWN_LINK).mac(),
+                    p.link().speedMbps()));
+            partners.put(p.name(), p.partner());
         }
         update(now);
     }
@@ -191,27 +249,57 @@ public final class Team {
         return lacp.computeIfAbsent(port, p -> new LacpFacts());
     }
 
-    /** The aggregator with the most distributing ports, ties the lowest id; 0 when no port distributes. */
-    private int activeAggregator() {
-        Map<Integer, Integer> distributing = new TreeMap<>();
-        for (LacpFacts f : lacp.values()) {
+    /** The active aggregator and why, by the policy's rule; id 0 when no port distributes. */
+    private record Choice(int id, ActiveReason reason, boolean tie) {
+    }
+
+    private static final Choice NO_CHOICE = new Choice(0, ActiveReason.NONE, false);
+
+    /** The one place that decides which aggregator carries the team's traffic. */
+    private Choice activeAggregator(int previous) {
+        Map<Integer, Candidate> candidates = new TreeMap<>();
+        for (Map.Entry<String, LacpFacts> e : lacp.entrySet()) {
+            LacpFacts f = e.getValue();
             if (f.aggregator != 0 && f.distributing) {
-                distributing.merge(f.aggregator, 1, Integer::sum);
+                Candidate c = candidates.computeIfAbsent(f.aggregator, Candidate::new);
+                c.members++;
+                c.bandwidthMbps += links.getOrDefault(e.getKey(), UNKNOWN_LINK).speedMbps();
+                PortInfo partner = partners.get(e.getKey());
+                if (partner != null && BEST_PARTNER.compare(partner, c.partner) < 0) {
+                    c.partner = partner;
+                }
             }
         }
-        int best = 0;
-        int most = 0;
-        for (Map.Entry<Integer, Integer> e : distributing.entrySet()) { // ascending ids: the first of a tie wins
-            if (e.getValue() > most) {
-                best = e.getKey();
-                most = e.getValue();
-            }
+        if (candidates.isEmpty()) {
+            return NO_CHOICE;
         }
-        return best;
+        if (candidates.size() == 1) {
+            return new Choice(candidates.keySet().iterator().next(), ActiveReason.ONLY_ONE, false);
+        }
+        AggregatorSelect rule = policy.aggregatorSelect();
+        if (rule == AggregatorSelect.STABLE && candidates.containsKey(previous)) {
+            return new Choice(previous, ActiveReason.KEPT, false);
+        }
+        Comparator<Candidate> mostMembers = Comparator.comparingInt((Candidate c) -> c.members).reversed();
+        Comparator<Candidate> better = switch (rule) {
+            case COUNT, STABLE -> mostMembers;
+            case BANDWIDTH -> Comparator.comparingLong((Candidate c) -> c.bandwidthMbps).reversed().thenComparing(mostMembers);
+            case PRIORITY -> Comparator.comparing((Candidate c) -> c.partner, BEST_PARTNER).thenComparing(mostMembers);
+        };
+        List<Candidate> ranked = new ArrayList<>(candidates.values()); // ascending ids: a stable sort keeps them so
+        ranked.sort(better);
+        ActiveReason reason = switch (rule) {
+            case COUNT, STABLE -> ActiveReason.MOST_MEMBERS;
+            case BANDWIDTH -> ActiveReason.MOST_BANDWIDTH;
+            case PRIORITY -> ActiveReason.BEST_PARTNER;
+        };
+        return new Choice(ranked.get(0).id, reason, better.compare(ranked.get(0), ranked.get(1)) == 0);
     }
 
     private void update(long now) {
-        int active = mode == TeamingMode.LACP ? activeAggregator() : 0;
+        TeamState before = published.get();
+        Choice choice = mode == TeamingMode.LACP ? activeAggregator(before.activeAggregator()) : NO_CHOICE;
+        int active = choice.id();
         boolean activeWithLink = false;
         for (MemberConfig m : members) {
             activeWithLink |= m.role() == MemberRole.ACTIVE && link(m).up();
@@ -225,8 +313,13 @@ public final class Team {
                 transmitting |= 1 << m.slot();
             }
         }
-        TeamState before = published.get();
-        if (statuses.equals(before.members()) && mode == before.mode() && active == before.activeAggregator()) {
+        if (transmitting != 0 && Integer.bitCount(transmitting) < policy.minLinks()) {
+            statuses.replaceAll(Team::heldDown);
+            transmitting = 0;
+        }
+        if (statuses.equals(before.members()) && mode == before.mode() && policy.equals(before.policy())
+                && active == before.activeAggregator() && choice.reason() == before.activeReason()
+                && choice.tie() == before.activeTie()) {
             return;
         }
         List<Member> dataPath = statuses.stream().map(MemberStatus::member).toList();
@@ -236,10 +329,16 @@ public final class Team {
         }
         int n = Integer.bitCount(transmitting);
         TeamHealth health = n == 0 ? TeamHealth.DOWN : n == members.size() ? TeamHealth.UP : TeamHealth.DEGRADED;
-        published.set(new TeamState(mode, health, active, statuses, map, now));
+        published.set(new TeamState(mode, policy, health, active, choice.reason(), choice.tie(), statuses, map, now));
         if (map != before.map()) {
             publisher.accept(map);
         }
+    }
+
+    /** min-links: a member that could transmit neither transmits nor receives, and says why. */
+    private static MemberStatus heldDown(MemberStatus s) {
+        return !s.transmit() ? s : new MemberStatus(s.slot(), s.name(), s.role(), s.mac(), s.linkUp(), false, false,
+                FailureReason.MIN_LINKS);
     }
 
     private Link link(MemberConfig m) {

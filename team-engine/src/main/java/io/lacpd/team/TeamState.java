@@ -11,13 +11,17 @@ import java.util.List;
  *
  * @param mode             the teaming mode
  * @param health           up, degraded or down
+ * @param policy           the rules the answer was reached by
  * @param activeAggregator the LACP aggregator carrying the team's traffic, or 0 for none (and outside lacp mode)
+ * @param activeReason     why that aggregator, by the policy's {@link AggregatorSelect} rule
+ * @param activeTie        another aggregator was as good by that rule: the lower id won
  * @param members          every member, in the order configured
  * @param map              the member map published to the data path
  * @param changedAt        when this answer was reached (the time given with the input that changed it)
  */
-public record TeamState(TeamingMode mode, TeamHealth health, int activeAggregator, List<MemberStatus> members,
-                        MemberMap map, long changedAt) {
+public record TeamState(TeamingMode mode, TeamPolicy policy, TeamHealth health, int activeAggregator,
+                        ActiveReason activeReason, boolean activeTie, List<MemberStatus> members, MemberMap map,
+                        long changedAt) {
 
     public TeamState {
         members = List.copyOf(members);

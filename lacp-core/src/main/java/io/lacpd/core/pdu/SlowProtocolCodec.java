@@ -2,13 +2,18 @@ package io.lacpd.core.pdu;
 
 import io.netty.buffer.ByteBuf;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Encodes and decodes whole Ethernet frames carrying LACPDUs and Marker PDUs (802.1AX-2014 6.4.2, 6.5.3).
  *
  * <p>Decoding is tolerant as 6.4.2.3 asks of a receiver: the version number and reserved octets are not
- * checked, TLVs that follow the Collector Information TLV are skipped by their length (so version 2
- * LACPDUs are understood), and only the structure we rely on is checked: the subtype, and the type and
- * length of each TLV we read. Decoding reads with absolute indexes and never moves the buffer's indexes.
+ * checked, and only the structure we rely on is checked: the subtype, and the type and length of each TLV we
+ * read. The TLVs that follow the Collector Information TLV are walked by their length: the version 2 TLVs of
+ * 6.4.2.4 are decoded into {@link LacpV2Info}, others skipped. A malformed one there does not cost the PDU
+ * its version 1 information: it is named in {@link LacpV2Info#problems} (the caller counts it as illegal) and
+ * the PDU is used. Decoding reads with absolute indexes and never moves the buffer's indexes.
  */
 public final class SlowProtocolCodec {
 
@@ -91,20 +96,106 @@ public final class SlowProtocolCodec {
         }
         int collectorMaxDelay = f.getUnsignedShort(i + 2);
         i += COLLECTOR_TLV_LENGTH;
-        // 6.4.2.3: later versions add TLVs before the Terminator; step over them by their length.
+        return new DecodeResult.Lacp(source, new Lacpdu(version, actor, partner, collectorMaxDelay,
+                decodeV2(f, p, i, end)));
+    }
+
+    /**
+     * The TLVs between the Collector Information TLV (ending at {@code i}) and the Terminator: 6.4.2.3 lets later
+     * versions add TLVs there, and 6.4.2.4 defines version 2's. Known types are checked for their length (the
+     * standard's fixed one) and decoded; unknown ones are stepped over by their length. A length that cannot
+     * be walked (below 2, or past the frame) ends the walk.
+     */
+    private static LacpV2Info decodeV2(ByteBuf f, int p, int i, int end) {
+        if (i + 2 > end || f.getUnsignedByte(i) == TLV_TERMINATOR) {
+            return LacpV2Info.NONE;
+        }
+        List<LacpV2Info.Tlv> tlvs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        LacpV2Info.PortAlgorithm algorithm = null;
+        LacpV2Info.ConversationIdDigest conversationDigest = null;
+        LacpV2Info.Digest serviceDigest = null;
+        byte[] mask = null;
+        int maskState = -1;
+        int masks = 0;
         while (i + 2 <= end) {
             int type = f.getUnsignedByte(i);
             int length = f.getUnsignedByte(i + 1);
             if (type == TLV_TERMINATOR) {
                 break;
             }
+            tlvs.add(new LacpV2Info.Tlv(type, length));
             if (length < 2 || i + length > end) {
-                return new DecodeResult.Illegal("TLV type " + type + " at offset " + (i - p) + " has length "
-                        + length + " (expected: 2.." + (end - i) + ")");
+                problems.add("TLV type " + type + " at offset " + (i - p) + " has length " + length + " (expected: 2.."
+                        + (end - i) + ")");
+                break;
+            }
+            String name = v2Name(type);
+            int expected = v2Length(type);
+            if (name != null && length != expected) {
+                problems.add(name + " TLV length " + length + " (expected: " + expected + ")");
+            } else if (name != null && seen(type, algorithm, conversationDigest, serviceDigest, masks)) {
+                problems.add(name + " TLV given twice (expected: once)");
+            } else if (type == LacpV2Info.TLV_PORT_ALGORITHM) {
+                algorithm = new LacpV2Info.PortAlgorithm(f.getInt(i + 2));
+            } else if (type == LacpV2Info.TLV_CONVERSATION_ID_DIGEST) {
+                conversationDigest = new LacpV2Info.ConversationIdDigest(f.getUnsignedShort(i + 2), digest(f, i + 4));
+            } else if (type == LacpV2Info.TLV_SERVICE_MAPPING_DIGEST) {
+                serviceDigest = digest(f, i + 2);
+            } else if (name != null) { // a Port Conversation Mask TLV
+                int n = type - LacpV2Info.TLV_CONVERSATION_MASK_1; // 0..3
+                mask = mask == null ? new byte[4 * LacpV2Info.ConversationMask.OCTETS_PER_TLV] : mask;
+                int body = i + 2;
+                if (n == 0) {
+                    maskState = f.getUnsignedByte(body++);
+                }
+                f.getBytes(body, mask, n * LacpV2Info.ConversationMask.OCTETS_PER_TLV, LacpV2Info.ConversationMask.OCTETS_PER_TLV);
+                masks |= 1 << n;
             }
             i += length;
         }
-        return new DecodeResult.Lacp(source, new Lacpdu(version, actor, partner, collectorMaxDelay));
+        return new LacpV2Info(tlvs, algorithm, conversationDigest,
+                mask == null ? null : new LacpV2Info.ConversationMask(maskState, masks, mask), serviceDigest, problems);
+    }
+
+    private static boolean seen(int type, Object algorithm, Object conversationDigest, Object serviceDigest, int masks) {
+        return switch (type) {
+            case LacpV2Info.TLV_PORT_ALGORITHM -> algorithm != null;
+            case LacpV2Info.TLV_CONVERSATION_ID_DIGEST -> conversationDigest != null;
+            case LacpV2Info.TLV_SERVICE_MAPPING_DIGEST -> serviceDigest != null;
+            default -> (masks & (1 << (type - LacpV2Info.TLV_CONVERSATION_MASK_1))) != 0;
+        };
+    }
+
+    /** The name of a version 2 TLV type (6.4.2.4), or null for a type version 2 does not define. */
+    private static String v2Name(int type) {
+        return switch (type) {
+            case LacpV2Info.TLV_PORT_ALGORITHM -> "Port Algorithm";
+            case LacpV2Info.TLV_CONVERSATION_ID_DIGEST -> "Port Conversation ID Digest";
+            case 0x06, 0x07, 0x08, 0x09 -> "Port Conversation Mask-" + (type - LacpV2Info.TLV_CONVERSATION_MASK_1 + 1);
+            case LacpV2Info.TLV_SERVICE_MAPPING_DIGEST -> "Port Conversation Service Mapping Digest";
+            default -> null;
+        };
+    }
+
+    /**
+     * The length of a version 2 TLV (type and length octets included): Port Algorithm 6 (a 4-octet algorithm),
+     * Port Conversation ID Digest 20 (Link_Number_ID and a 16-octet digest), Mask-1 131 (the mask state and 128
+     * octets), Mask-2..4 130, Service Mapping Digest 18.
+     */
+    private static int v2Length(int type) {
+        return switch (type) {
+            case LacpV2Info.TLV_PORT_ALGORITHM -> 6;
+            case LacpV2Info.TLV_CONVERSATION_ID_DIGEST -> 20;
+            case LacpV2Info.TLV_CONVERSATION_MASK_1 -> 131;
+            case 0x07, 0x08, 0x09 -> 130;
+            case LacpV2Info.TLV_SERVICE_MAPPING_DIGEST -> 18;
+            default -> -1;
+        };
+    }
+
+    private static LacpV2Info.Digest digest(ByteBuf f, int i) {
+        return new LacpV2Info.Digest(f.getLong(i), f.getLong(i + 8));
     }
 
     private static DecodeResult decodeMarker(ByteBuf f, MacAddress source, int p, int end) {

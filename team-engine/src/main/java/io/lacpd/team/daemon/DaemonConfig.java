@@ -51,11 +51,13 @@ import java.util.function.Function;
  * @param teamMac       the team interface's MAC, or null: the first configured member's MAC at the start
  * @param controlSocket where lacpctl reaches the daemon
  * @param configFile    the file the settings came from, or null; SIGHUP reads it again
+ * @param lacpOptions   the further LACP options: Aggregate_Wait_Time, the partner admin values, ...
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
                            MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, DataPlane dataPlane,
-                           String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile) {
+                           String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile,
+                           LacpOptions lacpOptions) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
@@ -63,6 +65,11 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
     static final Set<String> KEYS = Set.of("team", "ports", "mode", "lacp-rate", "lacp-activity", "system-priority",
             "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "team-interface", "team-mac",
             "control-socket");
+
+    /** Every key a config file may hold: {@link #KEYS} and the {@link LacpOptions}' keys. */
+    private static boolean known(String key) {
+        return KEYS.contains(key) || LacpOptions.KEYS.contains(key);
+    }
 
     /** Parses the arguments after {@code lacpd run}. */
     public static DaemonConfig fromArgs(List<String> args) throws ConfigException {
@@ -80,7 +87,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
             }
-            if (!name.equals("config") && !KEYS.contains(name)) {
+            if (!name.equals("config") && !known(name)) {
                 throw new ConfigException("unknown flag --" + name);
             }
             if (value == null) {
@@ -128,7 +135,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
                 throw new ConfigException(where + ": expected 'key = value', got '" + line + "'");
             }
             String key = line.substring(0, eq).strip();
-            if (!KEYS.contains(key)) {
+            if (!known(key)) {
                 throw new ConfigException(where + ": unknown key '" + key + "'");
             }
             if (settings.put(key, line.substring(eq + 1).strip()) != null) {
@@ -176,7 +183,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         Path socket = s.containsKey("control-socket") ? Path.of(s.get("control-socket"))
                 : SOCKET_DIRECTORY.resolve(team + ".sock");
         return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
-                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile);
+                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label));
     }
 
     /**
@@ -186,19 +193,20 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
     public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
         return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
                 portPriority, muxControl, running.loadBalancing, running.dataPlane, running.teamInterface, running.teamMac,
-                running.controlSocket, configFile);
+                running.controlSocket, configFile, lacpOptions);
     }
 
     /** The LACP system settings of this team. */
     public SystemConfig systemConfig() {
-        return new SystemConfig(systemPriority, systemMac, muxControl, 0);
+        return new SystemConfig(systemPriority, systemMac, muxControl, 0, lacpOptions.aggregateWaitNanos());
     }
 
     /** The LACP settings of each member port, with these port numbers. */
     public List<PortConfig> portConfigs(Map<String, Integer> numbers) {
         List<PortConfig> configs = new ArrayList<>();
         for (String p : ports) {
-            configs.add(new PortConfig(p, numbers.get(p), portPriority, key, activity, timeout, true));
+            configs.add(new PortConfig(p, numbers.get(p), portPriority, key, activity, timeout, true,
+                    lacpOptions.partnerAdmin()));
         }
         return configs;
     }

@@ -6,7 +6,10 @@ import io.lacpd.team.member.MemberConfig;
 import io.lacpd.team.member.MemberRole;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.datapath.DataPlane;
+import io.lacpd.team.balance.FlowHash;
+import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.Distributor;
+import io.lacpd.team.datapath.FlowletTable;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.runtime.TeamDataPath;
 import io.lacpd.team.status.DataPlaneStatus;
@@ -30,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -43,6 +47,10 @@ public final class Lacpd {
     private static final int EXIT_INTERNAL_ERROR = 70;
     /** The capability bit that raw packet sockets need (linux/capability.h). */
     private static final int CAP_NET_RAW = 13;
+    /** Flows the dynamic algorithm tracks at most. */
+    private static final int FLOWLETS = 4096;
+    /** The pause after which a dynamic flow may move (datapath.md: 1 ms is safe on NICs, 500 us on veth). */
+    private static final long FLOWLET_GAP = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final List<String> args;
     private final Log log;
@@ -112,7 +120,8 @@ public final class Lacpd {
         } else {
             log.line("data plane none: LACP only, host traffic is not teamed");
         }
-        team = new Team(config.mode(), members(numbers), this::publish, System.nanoTime());
+        team = new Team(config.mode(), config.lacpOptions().teamPolicy(), members(numbers), this::publish,
+                System.nanoTime());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
                 links, event -> {
@@ -120,7 +129,7 @@ public final class Lacpd {
                     team.onLacpEvent(event, System.nanoTime());
                 }, log::line);
         links.forwardTo(state -> r.execute((system, now) ->
-                team.onLink(state.name(), state.exists() && state.up(), state.mac(), now)));
+                team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
         r.start();
         runtime = r;
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
@@ -146,7 +155,7 @@ public final class Lacpd {
         }
         teamMac = config.teamMac() != null ? config.teamMac() : monitor.read(config.ports().get(0)).mac();
         teamMtu = config.ports().stream().mapToInt(p -> monitor.read(p).mtu()).min().orElseThrow();
-        TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, new Distributor(config.loadBalancing()));
+        TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor(config.loadBalancing()));
         dataPath = path; // from here on stop() closes it, giving back the members taken so far
         for (Map.Entry<String, Integer> e : numbers.entrySet()) {
             try {
@@ -156,6 +165,16 @@ public final class Lacpd {
             }
         }
         return path;
+    }
+
+    /**
+     * The transmit thread's distributor: with {@code dynamic}, a flowlet table lets a flow follow its bucket to
+     * another member only after a pause of {@link #FLOWLET_GAP}, which cannot reorder it.
+     */
+    private static Distributor distributor(LoadBalancingAlgorithm algorithm) {
+        return algorithm == LoadBalancingAlgorithm.DYNAMIC
+                ? new Distributor(algorithm, FlowHash.DEFAULT_SEED, new FlowletTable(FLOWLETS, FLOWLET_GAP))
+                : new Distributor(algorithm);
     }
 
     /** The team's new member map, into the data path: called on the loop thread when what it reads changes. */
@@ -272,7 +291,7 @@ public final class Lacpd {
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
-            team.configure(applied.mode(), members(numbers), now);
+            team.configure(applied.mode(), applied.lacpOptions().teamPolicy(), members(numbers), now);
             if (dataPath != null) { // out of the member map now: its socket can go, and the NIC back to the host
                 removed.forEach(p -> dataPath.removeMember(before.get(p) - 1));
             }
@@ -330,7 +349,8 @@ public final class Lacpd {
         TeamStatus status;
         try {
             // The team's answer and the LACP detail of one moment: both read on the loop thread.
-            status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot(), dataPlaneStatus()), 2000);
+            status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot(System.nanoTime()),
+                    dataPlaneStatus()), 2000);
         } catch (InterruptedException | TimeoutException e) {
             return "error: the daemon did not answer in time\n";
         }

@@ -76,6 +76,20 @@ public final class FrameView {
     private int dstPort;
 
     /**
+     * The type field at octet 12 of a frame, without parsing it: the EtherType of an untagged frame, the TPID of
+     * a tagged one. Enough for a receive path to tell Slow Protocols frames (0x8809) apart before anything else.
+     *
+     * @param frameAt where the Ethernet frame starts (after any vnet header)
+     * @return the field, or -1 when the frame is shorter than an Ethernet header or not in the buffer
+     */
+    public static int outerEtherType(ByteBuffer b, int frameAt, int frameLength) {
+        if (frameAt < 0 || frameLength < ETH_HEADER || frameAt + frameLength > b.limit()) {
+            return -1;
+        }
+        return (b.get(frameAt + 12) & 0xff) << 8 | b.get(frameAt + 13) & 0xff;
+    }
+
+    /**
      * Parses the frame at {@code offset}, {@code length} octets long, replacing what this view held.
      *
      * @return the layer reached, also {@link #layer()}

@@ -118,23 +118,21 @@ public final class VnetHeader {
 
     /**
      * Sets hdr_len of a super-frame to csum_start + its transport header's length (TCP: from the data offset;
-     * UDP: 8), as datapath.md asks: the kernel's own hdr_len is not to be trusted. A frame that is not a
-     * super-frame is left as it is.
+     * UDP: 8), as datapath.md asks: the kernel's own hdr_len is the sender's linear length, not the headers'.
+     * A frame that is not a super-frame is left as it is, and so is a super-frame without NEEDS_CSUM (one GRO
+     * merged, marked DATA_VALID): it has no csum_start to go by, and the kernel that takes it finds the
+     * headers itself.
      *
      * @param at          the header's offset; the frame follows it, {@code frameLength} octets
-     * @return the hdr_len now in the header, or -1 when the super-frame is malformed (no NEEDS_CSUM, an unknown
-     *         gso_type, or a transport header outside the frame) or the frame is not in the buffer: count it and
-     *         drop it
+     * @return the hdr_len now in the header, or -1 when the super-frame is malformed (an unknown gso_type, or a
+     *         transport header outside the frame) or the frame is not in the buffer: count it and drop it
      */
     public static int fixHdrLen(ByteBuffer b, int at, int frameLength) {
         if (at < 0 || frameLength < 0 || at + LENGTH + frameLength > b.limit()) {
             return -1;
         }
-        if (!isGso(b, at)) {
+        if (!isGso(b, at) || (flags(b, at) & FLAG_NEEDS_CSUM) == 0) {
             return hdrLen(b, at);
-        }
-        if ((flags(b, at) & FLAG_NEEDS_CSUM) == 0) {
-            return -1;
         }
         int l4 = csumStart(b, at);
         int l4Length;

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -53,17 +55,20 @@ public final class MemberIsolation implements AutoCloseable {
 
     private final String name;
     private final int lockFd;
+    private final Path lockFile;
     private final int linkFd;
     private final int membershipFd;
     private final Deque<Sysctl> sysctls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private record Sysctl(FileChannel file, String oldValue) {
+    private record Sysctl(Path path, FileChannel file, String oldValue) {
     }
 
-    private MemberIsolation(String name, int lockFd, int linkFd, int membershipFd, Deque<Sysctl> sysctls) {
+    private MemberIsolation(String name, int lockFd, Path lockFile, int linkFd, int membershipFd,
+                            Deque<Sysctl> sysctls) {
         this.name = name;
         this.lockFd = lockFd;
+        this.lockFile = lockFile;
         this.linkFd = linkFd;
         this.membershipFd = membershipFd;
         this.sysctls = sysctls;
@@ -86,17 +91,22 @@ public final class MemberIsolation implements AutoCloseable {
             throw new IOException("no interface " + name);
         }
         int lockFd = lock(name, lockDirectory);
+        Path lockFile = lockFile(name, lockDirectory);
         Deque<Sysctl> sysctls = new ArrayDeque<>();
         int linkFd = -1;
         try {
             refuseAddressed(name, ifindex);
+            // A team that died without giving the NIC back left the values it found in the lock file: those are
+            // the NIC's own, not the ones it set.
+            Map<String, String> found = savedValues(lockFile);
             String dir = name.replace('.', '/');
-            set(sysctls, Path.of("/proc/sys/net/ipv6/conf", dir, "accept_ra"), "0");
-            set(sysctls, Path.of("/proc/sys/net/ipv6/conf", dir, "disable_ipv6"), "1");
-            set(sysctls, Path.of("/proc/sys/net/ipv4/conf", dir, "arp_ignore"), "8");
+            set(sysctls, found, Path.of("/proc/sys/net/ipv6/conf", dir, "accept_ra"), "0");
+            set(sysctls, found, Path.of("/proc/sys/net/ipv6/conf", dir, "disable_ipv6"), "1");
+            set(sysctls, found, Path.of("/proc/sys/net/ipv4/conf", dir, "arp_ignore"), "8");
+            save(lockFile, sysctls);
             linkFd = attachDrop(name, ifindex);
             int membershipFd = addUnicast(name, ifindex, teamMac);
-            return new MemberIsolation(name, lockFd, linkFd, membershipFd, sysctls);
+            return new MemberIsolation(name, lockFd, lockFile, linkFd, membershipFd, sysctls);
         } catch (IOException | RuntimeException e) {
             if (linkFd >= 0) {
                 Libc.closeQuietly(linkFd);
@@ -173,7 +183,29 @@ public final class MemberIsolation implements AutoCloseable {
         }
     }
 
-    private static void set(Deque<Sysctl> done, Path path, String value) throws IOException {
+    /** The sysctl values a team that did not give the NIC back had found, by path; empty after a clean exit. */
+    private static Map<String, String> savedValues(Path lockFile) throws IOException {
+        Map<String, String> values = new HashMap<>();
+        for (String line : Files.readAllLines(lockFile, StandardCharsets.US_ASCII)) {
+            int space = line.lastIndexOf(' ');
+            if (space > 0) {
+                values.put(line.substring(0, space), line.substring(space + 1));
+            }
+        }
+        return values;
+    }
+
+    /** Writes the values found into the lock file, so that the next team restores them should this one die. */
+    private static void save(Path lockFile, Deque<Sysctl> sysctls) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (Sysctl s : sysctls) {
+            text.append(s.path()).append(' ').append(s.oldValue()).append('\n');
+        }
+        Files.writeString(lockFile, text, StandardCharsets.US_ASCII);
+    }
+
+    private static void set(Deque<Sysctl> done, Map<String, String> found, Path path, String value)
+            throws IOException {
         FileChannel file;
         try {
             file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -183,9 +215,10 @@ public final class MemberIsolation implements AutoCloseable {
         try {
             ByteBuffer old = ByteBuffer.allocate(32);
             file.read(old, 0);
-            String oldValue = new String(old.array(), 0, old.position(), StandardCharsets.US_ASCII).strip();
+            String oldValue = found.getOrDefault(path.toString(),
+                    new String(old.array(), 0, old.position(), StandardCharsets.US_ASCII).strip());
             write(file, value);
-            done.push(new Sysctl(file, oldValue));
+            done.push(new Sysctl(path, file, oldValue));
         } catch (IOException e) {
             file.close();
             throw new IOException("cannot set " + path + " to " + value + ": " + e.getMessage());
@@ -282,6 +315,11 @@ public final class MemberIsolation implements AutoCloseable {
             Libc.closeQuietly(linkFd);
             Libc.closeQuietly(membershipFd);
             restore(sysctls);
+            try {
+                Files.writeString(lockFile, ""); // given back: nothing for the next team to restore
+            } catch (IOException e) {
+                // the next team then restores the same values again, which is harmless
+            }
             Libc.closeQuietly(lockFd);
         }
     }

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.transport.linux.Libc;
 
 import java.io.IOException;
@@ -162,7 +163,7 @@ public final class PacketSocket implements AutoCloseable {
     }
 
     /**
-     * Sends one frame, virtio_net_hdr first ({@link VnetFrame#SIZE} + the Ethernet frame), waiting for room
+     * Sends one frame, virtio_net_hdr first ({@link VnetHeader#LENGTH} + the Ethernet frame), waiting for room
      * in the socket's send buffer.
      *
      * @return the octets sent, or -errno ({@code -ENOBUFS} when the member's queue dropped it)

@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.transport.linux.Libc;
 
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class TapDevice implements AutoCloseable {
             ifr.putShort(Libc.IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
             call(name, "TUNSETIFF", () -> Libc.ioctl(fd, TUNSETIFF, ifr.array()));
             Memory size = new Memory(4);
-            size.setInt(0, VnetFrame.SIZE);
+            size.setInt(0, VnetHeader.LENGTH);
             call(name, "TUNSETVNETHDRSZ", () -> Libc.ioctl(fd, TUNSETVNETHDRSZ, size));
             int offloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_USO4 | TUN_F_USO6;
             try {

@@ -14,7 +14,9 @@ public enum FailureReason {
     /** Distributing, but in an aggregator that is not the team's active one (another partner or key). */
     OTHER_AGGREGATOR("LacpNegotiationIssue"),
     /** A Standby member while an Active member has link (switch-independent). */
-    STANDBY("AdministrativeDecision");
+    STANDBY("AdministrativeDecision"),
+    /** It could transmit, but fewer members than min-links could: the team is held down. */
+    MIN_LINKS("AdministrativeDecision");
 
     private final String windowsName;
 

@@ -1,16 +1,18 @@
 package io.lacpd.team.runtime;
 
-import io.lacpd.team.datapath.DataPathCounters;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.Distributor;
+import io.lacpd.team.datapath.FrameView;
+import io.lacpd.team.datapath.VlanTag;
+import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.team.io.MemberIsolation;
 import io.lacpd.team.io.PacketSocket;
 import io.lacpd.team.io.TapDevice;
-import io.lacpd.team.io.VnetFrame;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.transport.linux.Libc;
 
@@ -25,13 +27,22 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A team's user-space data path: the team interface (a TAP) and one packet socket per member slot, moved by two
- * threads. The transmit thread reads the TAP, asks the {@link Distributor} for a slot and sends there; the
- * receive thread polls the members and writes what may be received to the TAP. LACPDUs never reach the TAP:
- * LACP has its own capture. Both threads block in read/poll while there is nothing to do, and allocate nothing
- * per frame; super-frames pass whole (virtio_net_hdr on both sides).
+ * threads. Both sides carry a {@link VnetHeader} before each frame, so super-frames pass whole and partial
+ * checksums stay partial.
+ *
+ * <p>The transmit thread reads a frame from the TAP, sets its hdr_len from csum_start and the transport header
+ * ({@link VnetHeader#fixHdrLen}), asks the {@link Distributor} for a slot at the current time (read once per TAP
+ * read, and only when the distributor keeps a flowlet table) and sends the frame there whole. The receive thread
+ * polls the members, takes up to {@value #RECEIVE_BATCH} frames from each in turn, leaves Slow Protocols frames
+ * to LACP's own capture, drops what a member may not receive, puts back the VLAN tag the kernel took off
+ * ({@link VlanTag#insert} into the headroom before the frame), fixes hdr_len and writes the frame to the TAP. A
+ * frame that is too short or did not fit, or whose vnet header is malformed (an unknown gso_type, headers outside
+ * the frame), is counted as malformed and dropped, on either side.
+ * Both threads block in read/poll while there is nothing to do, and allocate nothing per frame.
  *
  * <p>The control thread publishes the {@link MemberMap} in force ({@link #publish}); the data threads read it
- * once per frame without locks. Members join and leave by slot at run time. {@link #open} and
+ * once per frame without locks. Members join and leave by slot at run time: the sockets are replaced whole and
+ * the control thread waits until both data threads have let go of the old ones. {@link #open} and
  * {@link #addMember} work in the calling thread's network namespace.
  */
 public final class TeamDataPath implements AutoCloseable {
@@ -39,7 +50,7 @@ public final class TeamDataPath implements AutoCloseable {
     /** Room for a 64 KB super-frame, its virtio_net_hdr and a VLAN tag put back. */
     private static final int BUFFER_BYTES = 1 << 17;
     /** Free octets before a received frame, for the VLAN tag the kernel took off. */
-    private static final int HEADROOM = 4;
+    private static final int HEADROOM = VlanTag.LENGTH;
     private static final int ETHER_HEADER = 14;
     private static final int SLOW_PROTOCOLS = 0x8809;
     /** Frames taken from one member before the next gets its turn. */
@@ -73,6 +84,8 @@ public final class TeamDataPath implements AutoCloseable {
     private final TapDevice tap;
     private final MacAddress teamMac;
     private final Distributor distributor;
+    /** Whether the distributor keeps a flowlet table, the only thing that needs the clock. */
+    private final boolean clocked;
     private final AtomicReference<MemberMap> map = new AtomicReference<>(MemberMap.EMPTY);
     private volatile Slots slots = new Slots(0, new PacketSocket[MemberMap.MAX_MEMBERS]);
     private final MemberIsolation[] isolations = new MemberIsolation[MemberMap.MAX_MEMBERS];
@@ -93,6 +106,7 @@ public final class TeamDataPath implements AutoCloseable {
         this.tap = tap;
         this.teamMac = teamMac;
         this.distributor = distributor;
+        this.clocked = distributor.flowlets() != null;
         this.txWake = txWake;
         this.rxWake = rxWake;
         wakeValue.setLong(0, 1);
@@ -108,7 +122,8 @@ public final class TeamDataPath implements AutoCloseable {
      * @param tapName     the team interface's name, at most 15 characters
      * @param teamMac     its MAC, also put into each member's receive filter
      * @param mtu         its MTU
-     * @param distributor picks the member each outbound frame leaves on; used by the transmit thread only
+     * @param distributor picks the member each outbound frame leaves on; used by the transmit thread only, which
+     *                    gives it the time when it keeps a flowlet table
      * @throws IOException when the kernel refuses the interface
      */
     public static TeamDataPath open(String tapName, MacAddress teamMac, int mtu, Distributor distributor)
@@ -302,17 +317,20 @@ public final class TeamDataPath implements AutoCloseable {
                 }
                 continue;
             }
-            transmit(buffer, frame, (int) n);
+            // A TAP read is one frame: the clock is read once per read. Reading it once per several frames would
+            // make a flow's pause look longer than it was by their sending time, and move it too early.
+            long now = clocked ? System.nanoTime() : 0L;
+            transmit(buffer, frame, (int) n, now);
         }
     }
 
-    private void transmit(ByteBuffer buffer, Pointer frame, int n) {
+    private void transmit(ByteBuffer buffer, Pointer frame, int n, long now) {
         Slots s = slots;
-        int length = n - VnetFrame.SIZE;
-        if (length < ETHER_HEADER || !VnetFrame.fixHeaderLength(buffer, 0, length)) {
+        int length = n - VnetHeader.LENGTH;
+        if (length < ETHER_HEADER || VnetHeader.fixHdrLen(buffer, 0, length) < 0) {
             add(txCounters, TEAM_MALFORMED, 1);
         } else {
-            int slot = distributor.transmitSlot(map.get(), buffer, VnetFrame.SIZE, length);
+            int slot = distributor.transmitSlot(map.get(), buffer, VnetHeader.LENGTH, length, now);
             PacketSocket socket = slot == MemberMap.NONE ? null : s.sockets()[slot];
             if (socket == null) {
                 add(txCounters, TEAM_NO_MEMBER, 1);
@@ -389,12 +407,12 @@ public final class TeamDataPath implements AutoCloseable {
             if (n < 0) {
                 return; // EAGAIN: drained (or the socket failed: poll reports it again)
             }
-            int length = (int) n - VnetFrame.SIZE;
+            int length = (int) n - VnetHeader.LENGTH;
             if (length < ETHER_HEADER) {
                 add(rxCounters, c + RX_MALFORMED, 1);
                 continue;
             }
-            if (VnetFrame.etherType(buffer, HEADROOM) == SLOW_PROTOCOLS) {
+            if (FrameView.outerEtherType(buffer, HEADROOM + VnetHeader.LENGTH, length) == SLOW_PROTOCOLS) {
                 add(rxCounters, c + RX_LACPDUS, 1);
                 continue;
             }
@@ -406,15 +424,17 @@ public final class TeamDataPath implements AutoCloseable {
             Pointer from = received;
             int tci = socket.vlanTci();
             if (tci != PacketSocket.NO_VLAN) {
-                at = VnetFrame.pushVlan(buffer, HEADROOM, socket.vlanTpid(), tci);
+                // the header and MACs move into the headroom (csum_start and hdr_len with them): the packet
+                // starts at the buffer's first octet
+                at = VlanTag.insert(buffer, HEADROOM, VnetHeader.LENGTH, length, socket.vlanTpid(), tci);
                 from = base;
-                length += HEADROOM;
+                length += VlanTag.LENGTH;
             }
-            if (!VnetFrame.fixHeaderLength(buffer, at, length)) {
+            if (at < 0 || VnetHeader.fixHdrLen(buffer, at, length) < 0) {
                 add(rxCounters, c + RX_MALFORMED, 1);
                 continue;
             }
-            long written = tap.write(from, length + VnetFrame.SIZE);
+            long written = tap.write(from, length + VnetHeader.LENGTH);
             if (written >= 0) {
                 add(rxCounters, c + RX_PACKETS, 1);
                 add(rxCounters, c + RX_BYTES, length);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.lacpd.core.AggregatorSnapshot;
 import io.lacpd.core.PortCounters;
 import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.datapath.DataPathCounters;
@@ -85,9 +86,16 @@ public final class StatusJson {
         g.writeStringField("name", t.name());
         g.writeStringField("mode", t.mode());
         g.writeStringField("status", t.status());
+        g.writeNumberField("min_links", t.team().policy().minLinks());
+        g.writeBooleanField("held_down", t.couldCarry() > 0);
+        g.writeStringField("aggregator_select", t.team().policy().aggregatorSelect().configName());
+        g.writeNumberField("active_aggregator", t.team().activeAggregator());
+        g.writeStringField("active_reason", t.team().activeReason().name().toLowerCase(Locale.ROOT));
+        g.writeBooleanField("active_tie", t.team().activeTie());
         g.writeObjectFieldStart("system");
         g.writeNumberField("priority", t.snapshot().systemPriority());
         g.writeStringField("mac", t.snapshot().system().toString());
+        g.writeNumberField("aggregate_wait_ms", TeamStatus.millis(t.snapshot().aggregateWaitTime()));
         g.writeEndObject();
         dataPlane(g, t.dataPlane());
         g.writeArrayFieldStart("aggregators");
@@ -126,8 +134,17 @@ public final class StatusJson {
         g.writeStringField("receive_state", p.receiveState().name());
         g.writeStringField("periodic_state", p.periodicState().name());
         g.writeStringField("mux_state", p.muxState().name());
-        info(g, "actor", p.actor());
-        info(g, "partner", p.partner());
+        info(g, "actor", p.actor(), null);
+        info(g, "partner", p.partner(), p.partnerV2());
+        g.writeStringField("partner_source", TeamStatus.partnerFromAdmin(p) ? "admin" : "lacpdu");
+        g.writeObjectFieldStart("rate");
+        g.writeStringField("we_ask", TeamStatus.weAsk(p));
+        g.writeStringField("we_send", TeamStatus.weSend(p));
+        g.writeStringField("text", TeamStatus.rate(p));
+        millis(g, "next_lacpdu_ms", p.timers().periodic());
+        millis(g, "current_while_ms", p.timers().currentWhile());
+        millis(g, "wait_while_ms", p.timers().waitWhile());
+        g.writeEndObject();
         g.writeObjectFieldStart("churn");
         g.writeStringField("actor", p.churn().actor().name());
         g.writeStringField("partner", p.churn().partner().name());
@@ -144,7 +161,14 @@ public final class StatusJson {
         g.writeNumberField("marker_resp_tx", c.markerResponseTx());
         g.writeNumberField("marker_resp_rx", c.markerResponseRx());
         g.writeNumberField("marker_resp_limited", c.markerResponseLimited());
+        g.writeNumberField("lacpdu_v2_rx", c.lacpduV2Rx());
+        g.writeNumberField("v2_tlv_illegal_rx", c.v2TlvIllegalRx());
         g.writeEndObject();
+        if (p.lastIllegalReason() == null) {
+            g.writeNullField("last_illegal_reason");
+        } else {
+            g.writeStringField("last_illegal_reason", p.lastIllegalReason());
+        }
         MemberStatus m = t.member(p.name());
         g.writeBooleanField("carrying_traffic", t.carriesTraffic(m));
         g.writeNumberField("buckets", t.buckets(m));
@@ -209,7 +233,8 @@ public final class StatusJson {
         g.writeEndObject();
     }
 
-    private static void info(JsonGenerator g, String field, PortInfo i) throws IOException {
+    /** One end's information; {@code v2} (the partner's) adds its version 2 TLVs, null for none. */
+    private static void info(JsonGenerator g, String field, PortInfo i, LacpV2Info v2) throws IOException {
         g.writeObjectFieldStart(field);
         g.writeNumberField("system_priority", i.systemPriority());
         g.writeStringField("system", i.system().toString());
@@ -223,7 +248,83 @@ public final class StatusJson {
             g.writeBooleanField(bitName(bit), i.state().has(bit));
         }
         g.writeEndObject();
+        if (v2 != null) {
+            v2(g, v2);
+        }
         g.writeEndObject();
+    }
+
+    /** {@code "v2"}: null when the partner's last LACPDU had no TLV after the Collector Information TLV. */
+    private static void v2(JsonGenerator g, LacpV2Info v2) throws IOException {
+        if (!v2.present()) {
+            g.writeNullField("v2");
+            return;
+        }
+        g.writeObjectFieldStart("v2");
+        g.writeArrayFieldStart("tlvs");
+        for (LacpV2Info.Tlv t : v2.tlvs()) {
+            g.writeStartObject();
+            g.writeNumberField("type", t.type());
+            g.writeNumberField("length", t.length());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (v2.portAlgorithm() == null) {
+            g.writeNullField("port_algorithm");
+        } else {
+            g.writeObjectFieldStart("port_algorithm");
+            g.writeStringField("oui", String.format("%06x", v2.portAlgorithm().oui()));
+            g.writeNumberField("algorithm", v2.portAlgorithm().algorithm());
+            g.writeStringField("name", v2.portAlgorithm().name());
+            g.writeEndObject();
+        }
+        if (v2.conversationIdDigest() == null) {
+            g.writeNullField("conversation_id_digest");
+        } else {
+            g.writeObjectFieldStart("conversation_id_digest");
+            g.writeNumberField("link_number_id", v2.conversationIdDigest().linkNumberId());
+            g.writeStringField("digest", v2.conversationIdDigest().digest().toString());
+            g.writeEndObject();
+        }
+        LacpV2Info.ConversationMask m = v2.conversationMask();
+        if (m == null) {
+            g.writeNullField("conversation_mask");
+        } else {
+            g.writeObjectFieldStart("conversation_mask");
+            if (m.state() < 0) {
+                g.writeNullField("state");
+            } else {
+                g.writeNumberField("state", m.state());
+            }
+            g.writeArrayFieldStart("masks");
+            for (int i = 1; i <= 4; i++) {
+                if (m.present(i)) {
+                    g.writeStartObject();
+                    g.writeNumberField("mask", i);
+                    g.writeNumberField("conversations", m.conversations(i));
+                    g.writeEndObject();
+                }
+            }
+            g.writeEndArray();
+            g.writeNumberField("conversations", m.conversations());
+            g.writeEndObject();
+        }
+        if (v2.serviceMappingDigest() == null) {
+            g.writeNullField("service_mapping_digest");
+        } else {
+            g.writeStringField("service_mapping_digest", v2.serviceMappingDigest().toString());
+        }
+        strings(g, "problems", v2.problems());
+        g.writeEndObject();
+    }
+
+    /** A timer's time left in whole milliseconds, or null when it does not run. */
+    private static void millis(JsonGenerator g, String field, long nanos) throws IOException {
+        if (nanos < 0) {
+            g.writeNullField(field);
+        } else {
+            g.writeNumberField(field, TeamStatus.millis(nanos));
+        }
     }
 
     /** The field name of a state bit in the JSON status; the text status shows the same words. */

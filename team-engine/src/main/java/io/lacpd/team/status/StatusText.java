@@ -33,6 +33,11 @@ public final class StatusText {
         out.append("  status: ").append(t.status()).append('\n');
         out.append("  system: ").append(t.snapshot().systemPriority()).append(',').append(t.snapshot().system()).append('\n');
         dataPlane(out, t.dataPlane());
+        out.append("  aggregate wait: ").append(TeamStatus.millis(t.snapshot().aggregateWaitTime())).append(" ms\n");
+        out.append("  ").append(t.minLinks()).append('\n');
+        if (t.activeChoice() != null) {
+            out.append("  ").append(t.activeChoice()).append('\n');
+        }
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             out.append("\n  aggregator ").append(a.id());
             if (t.isActive(a)) {
@@ -85,6 +90,9 @@ public final class StatusText {
             out.append(t.dataPlane().teamInterface() == null ? "distributing (no data plane: host traffic is not teamed)"
                     : "distributing, but not open in the data path");
         }
+        if (TeamStatus.partnerFromAdmin(p)) {
+            out.append(" (partner: the admin values, no LACPDU heard)");
+        }
         out.append('\n');
         out.append("    link: ").append(p.link().up() ? "up" : "down");
         if (p.link().up() && p.link().speedMbps() > 0) {
@@ -97,15 +105,27 @@ public final class StatusText {
         out.append("    selected: ").append(p.selected() ? "yes, aggregator " + p.aggregatorId() : "no").append('\n');
         out.append("    machines: receive ").append(p.receiveState().name()).append(", periodic ")
                 .append(p.periodicState().name()).append(", mux ").append(p.muxState().name()).append('\n');
+        out.append("    rate: ").append(TeamStatus.rate(p)).append('\n');
         out.append("    churn: ").append(p.churn().actor().name()).append(" (").append(p.churn().actorCount()).append("), ")
                 .append(p.churn().partner().name()).append(" (").append(p.churn().partnerCount()).append(")\n");
         info(out, "actor", p.actor());
         info(out, "partner", p.partner());
+        String v2 = TeamStatus.partnerV2(p.partnerV2());
+        if (v2 != null) {
+            out.append("    partner v2: ").append(v2).append('\n');
+        }
         PortCounters c = p.counters();
         out.append("    counters: lacpdu rx ").append(c.lacpduRx()).append(" tx ").append(c.lacpduTx())
                 .append(", illegal rx ").append(c.lacpduIllegalRx()).append(", unknown rx ").append(c.lacpduUnknownRx())
                 .append(", marker rx ").append(c.markerRx()).append(" response tx ").append(c.markerResponseTx())
                 .append('\n');
+        if (c.lacpduV2Rx() > 0 || c.v2TlvIllegalRx() > 0) {
+            out.append("    version 2: lacpdu rx ").append(c.lacpduV2Rx()).append(", malformed TLVs in ")
+                    .append(c.v2TlvIllegalRx()).append('\n');
+        }
+        if (p.lastIllegalReason() != null) {
+            out.append("    last illegal: ").append(p.lastIllegalReason()).append('\n');
+        }
         DataPathCounters.Member traffic = t.traffic(m);
         if (traffic != null) {
             out.append("    traffic: tx ").append(traffic.txPackets()).append(" packets ").append(traffic.txBytes())

@@ -1,18 +1,25 @@
 package io.lacpd.team.status;
 
 import io.lacpd.core.AggregatorSnapshot;
+import io.lacpd.core.PeriodicState;
 import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.ReceiveState;
 import io.lacpd.core.SystemSnapshot;
 import io.lacpd.core.pdu.LacpState;
+import io.lacpd.core.pdu.LacpV2Info;
+import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.Team;
 import io.lacpd.team.TeamState;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.DataPathCounters;
+import io.lacpd.team.member.FailureReason;
 import io.lacpd.team.member.MemberStatus;
 import io.lacpd.team.mode.TeamingMode;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One team for the status renderers: what the {@link Team} decided (which aggregator is active, which members
@@ -65,6 +72,107 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
         return state.has(StateBit.LACP_TIMEOUT) ? "short" : "long";
     }
 
+    /** Nanoseconds as whole milliseconds, rounded down, as status shows durations. */
+    public static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    /**
+     * Whether the port's partner is configured Partner_Admin values (Actor Defaulted, 802.1AX-2014 6.4.9
+     * recordDefault) rather than what a LACPDU said; all-zero admin values, the default, are no partner at all.
+     */
+    public static boolean partnerFromAdmin(PortSnapshot p) {
+        return p.actor().state().has(StateBit.DEFAULTED) && !p.partner().sameIdentity(PortInfo.NONE);
+    }
+
+    /**
+     * The partner's version 2 TLVs in words, e.g. {@code port algorithm 00-80-C2:5 (ECMP flow hash); ...}; null
+     * when its last LACPDU had none.
+     */
+    public static String partnerV2(LacpV2Info v2) {
+        if (!v2.present()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        if (v2.portAlgorithm() != null) {
+            parts.add("port algorithm " + v2.portAlgorithm() + " (" + v2.portAlgorithm().name() + ")");
+        }
+        if (v2.conversationIdDigest() != null) {
+            parts.add("conversation ID digest link " + v2.conversationIdDigest().linkNumberId() + " "
+                    + v2.conversationIdDigest().digest());
+        }
+        LacpV2Info.ConversationMask m = v2.conversationMask();
+        if (m != null) {
+            List<String> masks = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                if (m.present(i)) {
+                    masks.add(String.valueOf(i));
+                }
+            }
+            parts.add("conversation mask " + (m.state() < 0 ? "" : String.format("state 0x%02x, ", m.state()))
+                    + m.conversations() + " of 4096 conversations (mask " + String.join(",", masks) + ")");
+        }
+        if (v2.serviceMappingDigest() != null) {
+            parts.add("service mapping digest " + v2.serviceMappingDigest());
+        }
+        long unknown = v2.tlvs().stream().filter(t -> t.type() < 4 || t.type() > 10).count();
+        if (unknown > 0) {
+            parts.add(unknown + (unknown == 1 ? " TLV" : " TLVs") + " of unknown type");
+        }
+        if (!v2.problems().isEmpty()) {
+            parts.add("malformed: " + String.join("; ", v2.problems()));
+        }
+        return String.join("; ", parts); // never empty: each TLV is decoded, of unknown type, or malformed
+    }
+
+    /** How fast we send: {@code fast}, {@code slow}, or {@code none} while the Periodic machine is in NO_PERIODIC. */
+    public static String weSend(PortSnapshot p) {
+        if (p.periodicState() == PeriodicState.NO_PERIODIC) {
+            return "none";
+        }
+        // The Periodic machine follows the partner's LACP_Timeout (802.1AX-2014 6.4.13), as recorded.
+        return p.partner().state().has(StateBit.LACP_TIMEOUT) ? "fast" : "slow";
+    }
+
+    /** What our LACP_Timeout asks of the partner: {@code fast} (short timeout) or {@code slow} (long). */
+    public static String weAsk(PortSnapshot p) {
+        return p.actor().state().has(StateBit.LACP_TIMEOUT) ? "fast" : "slow";
+    }
+
+    /**
+     * Both rates and why they differ, then the time left: e.g. {@code we ask for slow; we send fast because the
+     * partner asks; next LACPDU in 0.400 s; partner information expires in 89.600 s}.
+     */
+    public static String rate(PortSnapshot p) {
+        StringBuilder sb = new StringBuilder("we ask for ").append(weAsk(p)).append("; ");
+        String send = weSend(p);
+        if (send.equals("none")) {
+            sb.append("we send no periodic LACPDUs (link down, LACP disabled, or both ends passive)");
+        } else {
+            sb.append("we send ").append(send).append(switch (p.receiveState()) {
+                case EXPIRED -> ": the partner's information expired";
+                case DEFAULTED -> TeamStatus.partnerFromAdmin(p) ? " as the partner admin values ask" : ": no partner heard";
+                default -> send.equals(weAsk(p)) ? " as the partner asks" : " because the partner asks";
+            });
+        }
+        PortSnapshot.Timers t = p.timers();
+        if (t.periodic() >= 0) {
+            sb.append("; next LACPDU in ").append(seconds(t.periodic()));
+        }
+        if (t.currentWhile() >= 0) {
+            sb.append(p.receiveState() == ReceiveState.EXPIRED ? "; partner defaulted in " : "; partner information expires in ")
+                    .append(seconds(t.currentWhile()));
+        }
+        if (t.waitWhile() >= 0) {
+            sb.append("; aggregate wait over in ").append(seconds(t.waitWhile()));
+        }
+        return sb.toString();
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
+    }
+
     /** The teaming mode's config name, e.g. {@code lacp}. */
     public String mode() {
         return team.mode().configName();
@@ -83,6 +191,48 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
     /** Whether this aggregator is the team's active one. */
     public boolean isActive(AggregatorSnapshot aggregator) {
         return team.activeAggregator() != 0 && aggregator.id() == team.activeAggregator();
+    }
+
+    /**
+     * Which rule chose the active aggregator and why, e.g. {@code aggregator select: count, active aggregator 1
+     * (most members)}; null outside lacp mode.
+     */
+    public String activeChoice() {
+        if (team.mode() != TeamingMode.LACP) {
+            return null;
+        }
+        String rule = "aggregator select: " + team.policy().aggregatorSelect().configName();
+        if (team.activeAggregator() == 0) {
+            return rule + ", no active aggregator (no member distributes)";
+        }
+        String why = switch (team.activeReason()) {
+            case NONE -> "no member distributes";
+            case ONLY_ONE -> "the only one distributing";
+            case MOST_MEMBERS -> "most members";
+            case MOST_BANDWIDTH -> "most bandwidth";
+            case BEST_PARTNER -> "best partner system priority";
+            case KEPT -> "kept: it still has members";
+        };
+        return rule + ", active aggregator " + team.activeAggregator() + " (" + why
+                + (team.activeTie() ? ", a tie: the lowest id" : "") + ")";
+    }
+
+    /** Members that could carry traffic but are held down by min-links; 0 while the team is not held down. */
+    public int couldCarry() {
+        int n = 0;
+        for (MemberStatus m : team.members()) {
+            if (m.reason() == FailureReason.MIN_LINKS) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** {@code min links: N}, and when it holds the team down, how many members could carry traffic. */
+    public String minLinks() {
+        int n = couldCarry();
+        return "min links: " + team.policy().minLinks() + (n == 0 ? "" : " (held down: only " + n
+                + (n == 1 ? " member could" : " members could") + " carry traffic)");
     }
 
     /** "up" when every member carries traffic, "degraded" when some do, "down" when none does. */
@@ -125,6 +275,8 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
             case LACP_NEGOTIATION -> lacpReason(p, "LACP has not put it in Distributing");
             case OTHER_AGGREGATOR -> "in aggregator " + p.aggregatorId() + ", not the active one (another partner or key)";
             case STANDBY -> "standby: an active member has link";
+            case MIN_LINKS -> "held down by min-links " + team.policy().minLinks() + ": only " + couldCarry()
+                    + (couldCarry() == 1 ? " member could" : " members could") + " carry traffic";
         };
     }
 

@@ -165,6 +165,29 @@ class TeamTrafficTest {
                 + " 15 letters, digits, '.', '_' or '-')", lastLine(tooLong.output()));
     }
 
+    @Test
+    void aKilledTeamLeavesItsMembersUsableAndTheNextTeamGivesBackTheirOwnSettings() throws Exception {
+        lab = new NetnsLab(1);
+        Process a = lab.startDaemon("A", "--ports", "eth1");
+        lab.await("A", team -> team.get("team_interface") != null, 10_000);
+        assertEquals("1", sysctl("A", "net/ipv6/conf/eth1/disable_ipv6"), "taken from the host stack");
+        a.destroyForcibly(); // SIGKILL: nothing given back by the daemon itself
+        assertTrue(a.waitFor(5, TimeUnit.SECONDS));
+        lab.inNs("B", "ip", "addr", "add", "192.0.2.2/24", "dev", "eth1");
+        lab.inNs("A", "ip", "addr", "add", "192.0.2.1/24", "dev", "eth1");
+        NetnsLab.Result ping = lab.execInNs("A", 20, "ping", "-c", "2", "-i", "0.2", "-W", "2", "192.0.2.2");
+        assertEquals(0, ping.exitCode(), "the ingress drop went with the process: " + ping.output());
+        assertFalse(lab.execInNs("A", 5, "ip", "link", "show", "tA").exitCode() == 0, "the team interface went too");
+        lab.inNs("A", "ip", "addr", "flush", "dev", "eth1");
+
+        Process again = lab.startDaemon("A", "--ports", "eth1");
+        lab.await("A", team -> team.get("team_interface") != null, 10_000);
+        again.destroy(); // SIGTERM: the members are given back as they were before the first team
+        assertTrue(again.waitFor(10, TimeUnit.SECONDS));
+        assertEquals("0", sysctl("A", "net/ipv6/conf/eth1/disable_ipv6"));
+        assertEquals("0", sysctl("A", "net/ipv4/conf/eth1/arp_ignore"));
+    }
+
     private String sysctl(String side, String key) throws IOException, InterruptedException {
         return lab.execInNs(side, 5, "cat", "/proc/sys/" + key).output().strip();
     }

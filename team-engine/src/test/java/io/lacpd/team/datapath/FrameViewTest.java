@@ -54,6 +54,17 @@ class FrameViewTest {
     }
 
     @Test
+    void theOuterEtherTypeIsReadWithoutAParse() {
+        TestFrame lacpdu = ethernet(0x0180_c200_0002L, SRC_MAC).u16(0x8809).u8(1).zeros(109);
+        ByteBuffer b = TestFrame.empty().zeros(10).then(lacpdu).direct(4, 0);
+        assertEquals(0x8809, FrameView.outerEtherType(b, 14, lacpdu.length()));
+        TestFrame tagged = ethernet(DST_MAC, SRC_MAC).tag(0x88a8, 1).u16(0x0800);
+        assertEquals(0x88a8, FrameView.outerEtherType(tagged.heap(), 0, tagged.length()), "a tag's TPID");
+        assertEquals(-1, FrameView.outerEtherType(lacpdu.heap(), 0, 13), "shorter than an Ethernet header");
+        assertEquals(-1, FrameView.outerEtherType(lacpdu.heap(), 1, lacpdu.length()), "not in the buffer");
+    }
+
+    @Test
     void an8021qTagIsWalkedAndItsTciKept() {
         TestFrame f = ethernet(DST_MAC, SRC_MAC).tag(0x8100, 0x2064).u16(0x0800)
                 .ipv4(FrameView.PROTO_UDP, IP_A, IP_B, 0).udp(5353, 53);

@@ -89,6 +89,18 @@ class VnetHeaderTest {
                 .zeros(3000);
         ByteBuffer b = packet(vnetHeader(1, VnetHeader.GSO_UDP_L4, 9, 1472, 34, 6), frame);
         assertEquals(42, VnetHeader.fixHdrLen(b, AT, frame.length()));
+        // UFO as well: its gso_size fragments the datagram, the headers are the same.
+        b = packet(vnetHeader(1, VnetHeader.GSO_UDP, 9, 1472, 34, 6), frame);
+        assertEquals(42, VnetHeader.fixHdrLen(b, AT, frame.length()));
+    }
+
+    @Test
+    void aGroMergedSuperFrameWithoutNeedsCsumKeepsTheKernelsHdrLen() {
+        // DATA_VALID, not NEEDS_CSUM: csum_start means nothing, and the kernel taking it finds the headers itself.
+        ByteBuffer b = packet(vnetHeader(VnetHeader.FLAG_DATA_VALID, VnetHeader.GSO_TCPV4, 150, 1448, 0, 0),
+                tcp4Frame(3));
+        assertEquals(150, VnetHeader.fixHdrLen(b, AT, tcp4Frame(3).length()));
+        assertEquals(150, VnetHeader.hdrLen(b, AT));
     }
 
     @Test
@@ -101,8 +113,6 @@ class VnetHeaderTest {
     @Test
     void aMalformedSuperFrameIsRefusedAndLeftAsItWas() {
         int length = tcp4Frame(0).length();
-        // No NEEDS_CSUM: csum_start means nothing.
-        assertEquals(-1, VnetHeader.fixHdrLen(packet(vnetHeader(0, 1, 7, 1448, 34, 16), tcp4Frame(0)), AT, length));
         // csum_start past the frame's end.
         assertEquals(-1, VnetHeader.fixHdrLen(packet(vnetHeader(1, 1, 7, 1448, 4000, 16), tcp4Frame(0)), AT, length));
         // A data offset below 5 words.
@@ -111,6 +121,10 @@ class VnetHeaderTest {
         ByteBuffer b = packet(vnetHeader(1, 1, 7, 1448, 34, 16), bad);
         assertEquals(-1, VnetHeader.fixHdrLen(b, AT, bad.length()));
         assertEquals(7, VnetHeader.hdrLen(b, AT));
+        // A data offset of 15 words: the TCP header would end past the frame's end.
+        TestFrame cut = ethernet(DST_MAC, SRC_MAC).u16(0x0800).ipv4(FrameView.PROTO_TCP, 1, 2, 0)
+                .u16(1).u16(2).u32(0).u32(0).u8(15 << 4).zeros(27);
+        assertEquals(-1, VnetHeader.fixHdrLen(packet(vnetHeader(1, 1, 7, 1448, 34, 16), cut), AT, cut.length()));
         // An unknown gso_type.
         assertEquals(-1, VnetHeader.fixHdrLen(packet(vnetHeader(1, 9, 7, 1448, 34, 16), tcp4Frame(0)), AT, length));
         // A length beyond the buffer.

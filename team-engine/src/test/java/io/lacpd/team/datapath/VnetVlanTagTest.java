@@ -47,6 +47,24 @@ class VnetVlanTagTest {
     }
 
     @Test
+    void aTagTheKernelTookOffASuperFrameIsPutBackBeforeHdrLenIsFixed() {
+        // As received on a member: the kernel's hdr_len (150, its linear length), csum_start 34, no tag.
+        TestFrame packet = TestFrame.empty().then(vnetHeader(1, VnetHeader.GSO_TCPV4 | VnetHeader.GSO_ECN, 150,
+                1448, 34, 16)).then(untagged());
+        ByteBuffer b = packet.direct(VlanTag.LENGTH, 0);
+        int frameLength = untagged().length() + VlanTag.LENGTH;
+        int start = VlanTag.insert(b, VlanTag.LENGTH, H, untagged().length(), 0x88a8, 0x0064);
+        assertEquals(0, start);
+        assertEquals(38, VnetHeader.csumStart(b, start));
+        assertEquals(154, VnetHeader.hdrLen(b, start));
+        // hdr_len from the moved csum_start: 38 + the 20-octet TCP header of the tagged frame.
+        assertEquals(58, VnetHeader.fixHdrLen(b, start, frameLength));
+        byte[] expected = TestFrame.empty().then(vnetHeader(1, VnetHeader.GSO_TCPV4 | VnetHeader.GSO_ECN, 58, 1448,
+                38, 16)).then(tagged(0x88a8, 0x0064)).bytes();
+        assertArrayEquals(expected, read(b, start, H + frameLength));
+    }
+
+    @Test
     void withoutHeadroomTheRestOfTheFrameMovesForward() {
         TestFrame packet = TestFrame.empty().then(vnetHeader(1, VnetHeader.GSO_NONE, 0, 0, 34, 16)).then(untagged());
         ByteBuffer b = ByteBuffer.allocate(packet.length() + 4).put(0, packet.bytes());

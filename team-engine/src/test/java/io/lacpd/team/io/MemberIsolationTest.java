@@ -5,6 +5,8 @@ import com.sun.jna.Pointer;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.NetnsLab;
 import io.lacpd.team.NetnsThread;
+import io.lacpd.team.datapath.FrameView;
+import io.lacpd.team.datapath.VnetHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,7 +119,7 @@ class MemberIsolationTest {
         Pointer at = Native.getDirectBufferPointer(b);
         long n;
         while ((n = socket.receive(at, b.capacity())) > 0) {
-            if (n >= VnetFrame.SIZE + 14 && VnetFrame.etherType(b, 0) == 0x0806) {
+            if (FrameView.outerEtherType(b, VnetHeader.LENGTH, (int) n - VnetHeader.LENGTH) == 0x0806) {
                 return true;
             }
         }

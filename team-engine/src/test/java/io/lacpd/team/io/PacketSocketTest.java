@@ -4,6 +4,8 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.lacpd.team.NetnsLab;
 import io.lacpd.team.NetnsThread;
+import io.lacpd.team.datapath.VlanTag;
+import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.transport.linux.Libc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,24 +60,24 @@ class PacketSocketTest {
         int payload = 64000;
         int frameLength = tcpFrame(out, payload);
         // NEEDS_CSUM, TCPV4, hdr_len 54, gso_size 1448, csum_start 34, csum_offset 16 (little-endian)
-        out.put(0, (byte) VnetFrame.F_NEEDS_CSUM).put(1, (byte) VnetFrame.GSO_TCPV4);
+        out.put(0, (byte) VnetHeader.FLAG_NEEDS_CSUM).put(1, (byte) VnetHeader.GSO_TCPV4);
         le(out, 2, 54);
         le(out, 4, 1448);
         le(out, 6, 34);
         le(out, 8, 16);
-        assertEquals(VnetFrame.SIZE + frameLength, sender.send(Native.getDirectBufferPointer(out),
-                VnetFrame.SIZE + frameLength));
+        assertEquals(VnetHeader.LENGTH + frameLength, sender.send(Native.getDirectBufferPointer(out),
+                VnetHeader.LENGTH + frameLength));
 
         long n = receiveMatching(frameLength);
-        assertEquals(VnetFrame.SIZE + frameLength, n, "one read, the whole super-frame");
-        assertEquals(VnetFrame.GSO_TCPV4, VnetFrame.gsoType(in, HEADROOM));
-        assertEquals(1448, VnetFrame.gsoSize(in, HEADROOM));
-        assertEquals(34, VnetFrame.csumStart(in, HEADROOM));
-        assertEquals(frameLength, mismatchFrom(VnetFrame.SIZE, HEADROOM + VnetFrame.SIZE, frameLength));
+        assertEquals(VnetHeader.LENGTH + frameLength, n, "one read, the whole super-frame");
+        assertEquals(VnetHeader.GSO_TCPV4, VnetHeader.gsoType(in, HEADROOM));
+        assertEquals(1448, VnetHeader.gsoSize(in, HEADROOM));
+        assertEquals(34, VnetHeader.csumStart(in, HEADROOM));
+        assertEquals(frameLength, mismatchFrom(VnetHeader.LENGTH, HEADROOM + VnetHeader.LENGTH, frameLength));
         assertEquals(PacketSocket.NO_VLAN, receiver.vlanTci());
 
-        assertEquals(true, VnetFrame.fixHeaderLength(in, HEADROOM, frameLength));
-        assertEquals(54, VnetFrame.headerLength(in, HEADROOM), "csum_start + the TCP header");
+        assertEquals(54, VnetHeader.fixHdrLen(in, HEADROOM, frameLength), "csum_start + the TCP header");
+        assertEquals(54, VnetHeader.hdrLen(in, HEADROOM));
         assertNoOwnFrame(frameLength);
     }
 
@@ -84,24 +86,24 @@ class PacketSocketTest {
         int inner = tcpFrame(out, 100);
         // 802.1Q tag at offset 12: TPID 0x8100, priority 1, VLAN 100
         ByteBuffer tagged = ByteBuffer.allocateDirect(CAPACITY);
-        for (int i = 0; i < VnetFrame.SIZE + 12; i++) {
+        for (int i = 0; i < VnetHeader.LENGTH + 12; i++) {
             tagged.put(i, out.get(i));
         }
-        tagged.putShort(VnetFrame.SIZE + 12, (short) 0x8100).putShort(VnetFrame.SIZE + 14, (short) 0x2064);
-        for (int i = VnetFrame.SIZE + 12; i < VnetFrame.SIZE + inner; i++) {
+        tagged.putShort(VnetHeader.LENGTH + 12, (short) 0x8100).putShort(VnetHeader.LENGTH + 14, (short) 0x2064);
+        for (int i = VnetHeader.LENGTH + 12; i < VnetHeader.LENGTH + inner; i++) {
             tagged.put(i + 4, out.get(i));
         }
         int frameLength = inner + 4;
-        sender.send(Native.getDirectBufferPointer(tagged), VnetFrame.SIZE + frameLength);
+        sender.send(Native.getDirectBufferPointer(tagged), VnetHeader.LENGTH + frameLength);
 
         long n = receiveMatching(inner);
-        assertEquals(VnetFrame.SIZE + inner, n, "the kernel took the tag off");
+        assertEquals(VnetHeader.LENGTH + inner, n, "the kernel took the tag off");
         assertEquals(0x2064, receiver.vlanTci());
         assertEquals(0x8100, receiver.vlanTpid());
-        int at = VnetFrame.pushVlan(in, HEADROOM, receiver.vlanTpid(), receiver.vlanTci());
+        int at = VlanTag.insert(in, HEADROOM, VnetHeader.LENGTH, inner, receiver.vlanTpid(), receiver.vlanTci());
         assertEquals(0, at);
         for (int i = 0; i < frameLength; i++) {
-            assertEquals(tagged.get(VnetFrame.SIZE + i), in.get(VnetFrame.SIZE + i), "octet " + i);
+            assertEquals(tagged.get(VnetHeader.LENGTH + i), in.get(VnetHeader.LENGTH + i), "octet " + i);
         }
     }
 
@@ -111,7 +113,7 @@ class PacketSocketTest {
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (System.nanoTime() - deadline < 0) {
             long n = receiver.receive(at, CAPACITY - HEADROOM);
-            if (n == VnetFrame.SIZE + frameLength) {
+            if (n == VnetHeader.LENGTH + frameLength) {
                 return n;
             }
             if (n == -Libc.EAGAIN) {
@@ -127,7 +129,7 @@ class PacketSocketTest {
         for (int i = 0; i < 20; i++) {
             long n;
             while ((n = sender.receive(at, CAPACITY)) != -Libc.EAGAIN) {
-                assertNotEquals(VnetFrame.SIZE + frameLength, n, "the sender saw its own frame");
+                assertNotEquals(VnetHeader.LENGTH + frameLength, n, "the sender saw its own frame");
             }
             Thread.sleep(5);
         }
@@ -144,10 +146,10 @@ class PacketSocketTest {
 
     /** Ethernet + IPv4 + TCP with {@code payload} patterned octets, after a zero virtio_net_hdr. */
     private static int tcpFrame(ByteBuffer b, int payload) {
-        for (int i = 0; i < VnetFrame.SIZE; i++) {
+        for (int i = 0; i < VnetHeader.LENGTH; i++) {
             b.put(i, (byte) 0);
         }
-        int e = VnetFrame.SIZE;
+        int e = VnetHeader.LENGTH;
         long dst = 0x02000000_0b01L;
         long src = 0x02000000_0a01L;
         for (int i = 0; i < 6; i++) {

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.NetnsLab;
 import io.lacpd.team.NetnsThread;
+import io.lacpd.team.balance.FlowHash;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.Distributor;
+import io.lacpd.team.datapath.FlowletTable;
 import io.lacpd.team.member.Member;
 import io.lacpd.team.member.MemberMap;
 import org.junit.jupiter.api.AfterEach;
@@ -57,9 +59,12 @@ class TeamDataPathTest {
     }
 
     private static TeamDataPath team(NetnsThread ns, MacAddress mac) throws Exception {
+        return team(ns, mac, new Distributor(LoadBalancingAlgorithm.TRANSPORT_PORTS));
+    }
+
+    private static TeamDataPath team(NetnsThread ns, MacAddress mac, Distributor distributor) throws Exception {
         return ns.call(() -> {
-            TeamDataPath t = TeamDataPath.open("team0", mac, 1500,
-                    new Distributor(LoadBalancingAlgorithm.TRANSPORT_PORTS));
+            TeamDataPath t = TeamDataPath.open("team0", mac, 1500, distributor);
             t.addMember(0, "eth1");
             t.addMember(1, "eth2");
             return t;
@@ -74,6 +79,14 @@ class TeamDataPathTest {
         }
         return new MemberMap(1, List.of(new Member(0, "eth1", team, true, true),
                 new Member(1, "eth2", team, true, receive2)), buckets);
+    }
+
+    /** Both members transmit and receive; every bucket belongs to {@code slot}. */
+    private static MemberMap allOn(long version, int slot) {
+        byte[] buckets = new byte[MemberMap.BUCKETS];
+        java.util.Arrays.fill(buckets, (byte) slot);
+        return new MemberMap(version, List.of(new Member(0, "eth1", MAC_A, true, true),
+                new Member(1, "eth2", MAC_A, true, true)), buckets);
     }
 
     @AfterEach
@@ -146,6 +159,27 @@ class TeamDataPathTest {
         long eth2 = after.member(1).txPackets() - before.member(1).txPackets();
         System.out.printf("8 streams: team %.2f Gbit/s; frames eth1 %d, eth2 %d%n", eight / 1e9, eth1, eth2);
         assertTrue(eth1 > 0 && eth2 > 0, "8 flows use both members: eth1 " + eth1 + ", eth2 " + eth2);
+    }
+
+    @Test
+    void withAFlowletTableAFlowFollowsItsBucketAfterAPause() throws Exception {
+        a.close();
+        FlowletTable flowlets = new FlowletTable(1024, 500_000);
+        a = team(inA, MAC_A, new Distributor(LoadBalancingAlgorithm.DYNAMIC, FlowHash.DEFAULT_SEED, flowlets));
+        a.publish(allOn(1, 0));
+        lab.inNs("A", "ip", "addr", "add", "10.66.0.1/24", "dev", "team0");
+        NetnsLab.runChecked("ip", "netns", "exec", lab.nsA, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.66.0.2");
+
+        // The flow's bucket moves to eth2 while eth1 may still transmit: the flow follows only at a pause, which
+        // the 200 ms between echoes is when the data path gives the distributor the time.
+        a.publish(allOn(2, 1));
+        DataPathCounters before = a.counters();
+        NetnsLab.runChecked("ip", "netns", "exec", lab.nsA, "ping", "-c", "5", "-i", "0.2", "-W", "2", "10.66.0.2");
+        DataPathCounters after = a.counters();
+        long eth2 = after.member(1).txPackets() - before.member(1).txPackets();
+        assertTrue(eth2 >= 5, "the echoes follow their bucket to eth2: " + eth2);
+        a.close(); // joins the transmit thread: its table is ours to read
+        assertTrue(flowlets.moves() > 0, "moved at a flowlet boundary: " + flowlets.moves());
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.lacpd.core.FailureReason;
 import io.lacpd.core.MuxState;
 import io.lacpd.core.PeriodicState;
 import io.lacpd.core.PortCounters;
+import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.ReceiveState;
 import io.lacpd.core.pdu.LacpState;
@@ -32,7 +33,7 @@ class FailureTextTest {
         return new PortSnapshot("eth0", new PortSnapshot.LinkStatus(true, 10_000, Duplex.FULL), false, 0,
                 ReceiveState.CURRENT, PeriodicState.FAST_PERIODIC, MuxState.DETACHED, actor, PortInfo.NONE,
                 new PortSnapshot.ChurnStatus(ChurnState.NO_ACTOR_CHURN, ChurnState.NO_PARTNER_CHURN, 0, 0),
-                new PortCounters(0, 0, 0, 0, 0, 0, 0, 0), reason);
+                new PortCounters(0, 0, 0, 0, 0, 0, 0, 0), reason, LacpV2Info.NONE, null, PortSnapshot.Timers.NONE);
     }
 
     /** The failure_reason values of docs/status.md's field table, up to the team's own reason after ';'. */
