@@ -113,14 +113,21 @@ public final class LacpSystem {
      */
     public void linkUp(String name, int speedMbps, Duplex duplex, long now) {
         AggregationPort p = port(name);
-        boolean lacpEnabled = duplex != Duplex.HALF;
+        p.speedMbps = speedMbps;
+        p.duplex = duplex;
+        enableLink(p, now);
+    }
+
+    /**
+     * The link is up: LACP_Enabled from its duplex and the port's setting. A change of LACP_Enabled on a live
+     * link goes through PORT_DISABLED, as a renegotiation would.
+     */
+    private void enableLink(AggregationPort p, long now) {
+        boolean lacpEnabled = p.duplex != Duplex.HALF && p.config.lacpEnabled();
         if (p.vars.portEnabled && p.vars.lacpEnabled != lacpEnabled) {
-            // A duplex change on a live link goes through PORT_DISABLED, as a renegotiation would.
             setPortEnabled(p, false);
             run(p, now, null);
         }
-        p.speedMbps = speedMbps;
-        p.duplex = duplex;
         p.vars.lacpEnabled = lacpEnabled;
         setPortEnabled(p, true);
         run(p, now, null);
@@ -267,6 +274,9 @@ public final class LacpSystem {
         p.vars.ntt = true;
         run(p, now, null);
         settle(now);
+        if (old.lacpEnabled() != newConfig.lacpEnabled() && p.vars.portEnabled) {
+            enableLink(p, now);
+        }
     }
 
     /**

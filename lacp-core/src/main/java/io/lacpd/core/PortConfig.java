@@ -17,9 +17,12 @@ import io.lacpd.core.pdu.PortInfo;
  *                     _Port_Priority, _Port, _Port_State): the Receive machine's DEFAULTED state records it as
  *                     the partner, so a port whose partner never speaks (a static one) aggregates with it when
  *                     its state says Aggregation and Synchronization (and Collecting, for independent control)
+ * @param lacpEnabled  false keeps LACP off the port whatever its duplex (ours, not the standard's: its LACP_Enabled
+ *                     follows the duplex only): it sends no LACPDU and ignores those it receives, as a member of a
+ *                     Static team does
  */
 public record PortConfig(String name, int portNumber, int portPriority, int key, LacpActivity activity,
-                         LacpTimeout timeout, boolean aggregatable, PortInfo partnerAdmin) {
+                         LacpTimeout timeout, boolean aggregatable, PortInfo partnerAdmin, boolean lacpEnabled) {
 
     /** The default port priority. */
     public static final int DEFAULT_PORT_PRIORITY = 32768;
@@ -44,10 +47,16 @@ public record PortConfig(String name, int portNumber, int portPriority, int key,
         }
     }
 
+    /** Settings of a port that runs LACP. */
+    public PortConfig(String name, int portNumber, int portPriority, int key, LacpActivity activity, LacpTimeout timeout,
+                      boolean aggregatable, PortInfo partnerAdmin) {
+        this(name, portNumber, portPriority, key, activity, timeout, aggregatable, partnerAdmin, true);
+    }
+
     /** Settings whose partner admin values are all zero ({@link PortInfo#NONE}): no partner while none is heard. */
     public PortConfig(String name, int portNumber, int portPriority, int key, LacpActivity activity, LacpTimeout timeout,
                       boolean aggregatable) {
-        this(name, portNumber, portPriority, key, activity, timeout, aggregatable, PortInfo.NONE);
+        this(name, portNumber, portPriority, key, activity, timeout, aggregatable, PortInfo.NONE, true);
     }
 
     /** Defaults: priority 32768, key 1, Active, short timeout, aggregatable. */
@@ -56,31 +65,36 @@ public record PortConfig(String name, int portNumber, int portPriority, int key,
     }
 
     public PortConfig withPortNumber(int n) {
-        return new PortConfig(name, n, portPriority, key, activity, timeout, aggregatable, partnerAdmin);
+        return new PortConfig(name, n, portPriority, key, activity, timeout, aggregatable, partnerAdmin, lacpEnabled);
     }
 
     public PortConfig withPortPriority(int p) {
-        return new PortConfig(name, portNumber, p, key, activity, timeout, aggregatable, partnerAdmin);
+        return new PortConfig(name, portNumber, p, key, activity, timeout, aggregatable, partnerAdmin, lacpEnabled);
     }
 
     public PortConfig withKey(int k) {
-        return new PortConfig(name, portNumber, portPriority, k, activity, timeout, aggregatable, partnerAdmin);
+        return new PortConfig(name, portNumber, portPriority, k, activity, timeout, aggregatable, partnerAdmin, lacpEnabled);
     }
 
     public PortConfig withActivity(LacpActivity a) {
-        return new PortConfig(name, portNumber, portPriority, key, a, timeout, aggregatable, partnerAdmin);
+        return new PortConfig(name, portNumber, portPriority, key, a, timeout, aggregatable, partnerAdmin, lacpEnabled);
     }
 
     public PortConfig withTimeout(LacpTimeout t) {
-        return new PortConfig(name, portNumber, portPriority, key, activity, t, aggregatable, partnerAdmin);
+        return new PortConfig(name, portNumber, portPriority, key, activity, t, aggregatable, partnerAdmin, lacpEnabled);
     }
 
     public PortConfig withAggregatable(boolean a) {
-        return new PortConfig(name, portNumber, portPriority, key, activity, timeout, a, partnerAdmin);
+        return new PortConfig(name, portNumber, portPriority, key, activity, timeout, a, partnerAdmin, lacpEnabled);
     }
 
     /** These settings with other partner admin values. */
     public PortConfig withPartnerAdmin(PortInfo admin) {
-        return new PortConfig(name, portNumber, portPriority, key, activity, timeout, aggregatable, admin);
+        return new PortConfig(name, portNumber, portPriority, key, activity, timeout, aggregatable, admin, lacpEnabled);
+    }
+
+    /** These settings with LACP on or off. */
+    public PortConfig withLacpEnabled(boolean enabled) {
+        return new PortConfig(name, portNumber, portPriority, key, activity, timeout, aggregatable, partnerAdmin, enabled);
     }
 }

@@ -40,6 +40,29 @@ class ReconfigurationTest {
     }
 
     @Test
+    void aPortWithLacpOffSendsNothingIgnoresWhatItHearsAndJoinsWhenTurnedOn() {
+        Lab lab = Lab.twoSystems(2);
+        lab.run(5);
+        LacpSystem a = lab.net.system("A");
+        a.reconfigurePort(PortConfig.of("p2", 2).withLacpEnabled(false), lab.net.now());
+        long sent = a.snapshot().port("p2").counters().lacpduTx();
+        long heard = a.snapshot().port("p2").counters().lacpduRx();
+        lab.run(10);
+        PortSnapshot off = a.snapshot().port("p2");
+        assertEquals(ReceiveState.LACP_DISABLED, off.receiveState());
+        assertEquals(PeriodicState.NO_PERIODIC, off.periodicState());
+        assertEquals(sent, off.counters().lacpduTx(), "no LACPDU sent while LACP is off");
+        assertTrue(off.counters().lacpduRx() > heard, "B still speaks on p2");
+        assertFalse(off.distributing());
+        assertFalse(off.partner().state().has(StateBit.SYNCHRONIZATION), "what it hears is not recorded");
+        assertEquals(List.of("p1"), a.snapshot().aggregators().stream()
+                .filter(g -> !g.distributingPorts().isEmpty()).findFirst().orElseThrow().distributingPorts());
+        a.reconfigurePort(PortConfig.of("p2", 2), lab.net.now());
+        lab.run(5);
+        assertConverged(lab, List.of("p1", "p2"));
+    }
+
+    @Test
     void aNewSystemPriorityOrMacIsAnnouncedAndEveryPortSelectsAgain() {
         Lab lab = Lab.twoSystems(2);
         lab.run(5);

@@ -153,8 +153,8 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         }
         List<String> ports = ports(required(s, "ports"), label.apply("ports"));
         TeamingMode mode = named(s, "mode", TeamingMode.values(), TeamingMode.LACP, TeamingMode::parse, label);
-        if (mode != TeamingMode.LACP) {
-            throw new ConfigException(label.apply("mode") + " " + mode + " is not supported yet (expected: lacp)");
+        if (mode == TeamingMode.SWITCH_INDEPENDENT) {
+            throw new ConfigException(label.apply("mode") + " " + mode + " is not supported yet (expected: lacp|static)");
         }
         LacpTimeout timeout = choice(s, "lacp-rate", List.of("fast", "slow"), "fast", label).equals("fast")
                 ? LacpTimeout.SHORT : LacpTimeout.LONG;
@@ -170,6 +170,10 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         LoadBalancingAlgorithm loadBalancing = named(s, "load-balancing", LoadBalancingAlgorithm.values(),
                 LoadBalancingAlgorithm.TRANSPORT_PORTS, LoadBalancingAlgorithm::parse, label);
         DataPlane dataPlane = named(s, "data-plane", DataPlane.values(), DataPlane.TAP, DataPlane::parse, label);
+        if (mode == TeamingMode.STATIC && dataPlane == DataPlane.NONE) {
+            throw new ConfigException(label.apply("mode") + " static needs the data plane (a Static team speaks no"
+                    + " LACP: without data-plane tap it would do nothing)");
+        }
         String teamInterface = s.getOrDefault("team-interface", team).strip();
         if (!teamInterface.matches("[A-Za-z0-9_.-]{1,15}")) {
             throw new ConfigException(label.apply(s.containsKey("team-interface") ? "team-interface" : "team") + " '"
@@ -205,8 +209,9 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
     public List<PortConfig> portConfigs(Map<String, Integer> numbers) {
         List<PortConfig> configs = new ArrayList<>();
         for (String p : ports) {
+            // A Static team's members speak no LACP: they send no LACPDU and answer none.
             configs.add(new PortConfig(p, numbers.get(p), portPriority, key, activity, timeout, true,
-                    lacpOptions.partnerAdmin()));
+                    lacpOptions.partnerAdmin(), mode != TeamingMode.STATIC));
         }
         return configs;
     }

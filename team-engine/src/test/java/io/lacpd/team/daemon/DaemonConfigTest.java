@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,10 +83,15 @@ class DaemonConfigTest {
             assertEquals(LoadBalancingAlgorithm.valueOf(spelling[1]),
                     parse("--team", "t", "--ports", "a", "--load-balancing", spelling[0]).loadBalancing(), spelling[0]);
         }
-        assertEquals("--mode switch-independent is not supported yet (expected: lacp)",
+        assertEquals("--mode switch-independent is not supported yet (expected: lacp|static)",
                 error("--team", "t", "--ports", "a", "--mode", "SwitchIndependent"));
-        assertEquals("--mode static is not supported yet (expected: lacp)",
-                error("--team", "t", "--ports", "a", "--mode", "STATIC"));
+        DaemonConfig statics = parse("--team", "t", "--ports", "a,b", "--mode", "STATIC");
+        assertEquals(TeamingMode.STATIC, statics.mode());
+        assertFalse(statics.portConfigs(new PortNumbers().renumber(statics.ports())).get(1).lacpEnabled(),
+                "a Static team's members speak no LACP");
+        assertTrue(parse("--team", "t", "--ports", "a").portConfigs(Map.of("a", 1)).get(0).lacpEnabled());
+        assertEquals("--mode static needs the data plane (a Static team speaks no LACP: without data-plane tap it"
+                + " would do nothing)", error("--team", "t", "--ports", "a", "--mode", "static", "--data-plane", "none"));
         assertEquals("--mode 'bonded' (expected: lacp|static|switch-independent)",
                 error("--team", "t", "--ports", "a", "--mode", "bonded"));
         assertEquals("--load-balancing 'round-robin' (expected: transport-ports|ip-addresses|mac-addresses|hyperv-port|dynamic)",
@@ -141,7 +147,8 @@ class DaemonConfigTest {
         assertEquals("--port-priority 'high' is not a number (expected: 0..65535)",
                 error("--team", "t", "--ports", "a", "--port-priority", "high"));
         assertEquals("--lacp-rate 'medium' (expected: fast|slow)", error("--team", "t", "--ports", "a", "--lacp-rate", "medium"));
-        assertEquals("--mode static is not supported yet (expected: lacp)", error("--team", "t", "--ports", "a", "--mode", "static"));
+        assertEquals("--mode switch-independent is not supported yet (expected: lacp|static)",
+                error("--team", "t", "--ports", "a", "--mode", "switch-independent"));
         assertEquals("--key needs a value", error("--team", "t", "--ports", "a", "--key"));
         assertEquals("unknown flag --help", error("--help"));
         assertEquals("--key '-1' is not a number (expected: 0..65535)", error("--team", "t", "--ports", "a", "--key=-1"));

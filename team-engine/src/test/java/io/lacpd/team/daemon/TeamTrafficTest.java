@@ -105,6 +105,34 @@ class TeamTrafficTest {
     }
 
     @Test
+    void staticTeamsCarryTrafficOverEveryMemberWithLinkAndSpeakNoLacp() throws Exception {
+        lab = new NetnsLab(2);
+        lab.startDaemon("A", "--ports", "eth1,eth2", "--mode", "static");
+        lab.startDaemon("B", "--ports", "eth1,eth2", "--mode", "Static");
+        lab.await("A", team -> team.get("status").asText().equals("up")
+                && team.get("team_interface").get("carrier").asBoolean(), 10_000);
+        lab.await("B", team -> team.get("status").asText().equals("up"), 5_000);
+        address("A", "tA", ADDRESS_A);
+        address("B", "tB", ADDRESS_B);
+        NetnsLab.Result ping = lab.execInNs("A", 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", ADDRESS_B);
+        assertEquals(0, ping.exitCode(), ping.output());
+        JsonNode iperf = iperf("-P", "8", "-t", "2");
+        assertTrue(iperf.get("end").get("sum_received").get("bits_per_second").asDouble() > 1e8, iperf.toString());
+        JsonNode a = lab.status("A");
+        for (String member : List.of("eth1", "eth2")) {
+            JsonNode port = NetnsLab.port(a, member);
+            assertEquals(0, port.get("counters").get("lacpdu_tx").asLong(), member + " sent no LACPDU: " + port);
+            assertEquals("LACP_DISABLED", port.get("receive_state").asText());
+            assertTrue(port.get("carrying_traffic").asBoolean(), member + " carries traffic: " + port);
+        }
+        lab.inNs("B", "ip", "link", "set", "eth2", "down");
+        lab.await("A", team -> team.get("status").asText().equals("degraded"), 2_000);
+        assertEquals("link down", NetnsLab.port(lab.status("A"), "eth2").get("failure_reason").asText());
+        NetnsLab.Result after = lab.execInNs("A", 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", ADDRESS_B);
+        assertEquals(0, after.exitCode(), "eth1 alone carries it: " + after.output());
+    }
+
+    @Test
     void framesReceivedOnAMemberThatIsNotCollectingNeverReachTheHost() throws Exception {
         lab = new NetnsLab(2);
         // B's team has eth1 only: A's eth2 hears no partner, so it is defaulted and never collects.
