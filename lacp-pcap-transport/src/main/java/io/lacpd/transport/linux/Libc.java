@@ -84,6 +84,7 @@ public final class Libc {
     public static final int SIOCSIFFLAGS = 0x8914;
     public static final int SIOCGIFADDR = 0x8915;
     public static final int SIOCSIFMTU = 0x8922;
+    public static final int SIOCSIFTXQLEN = 0x8943;
     public static final int SIOCSIFHWADDR = 0x8924;
     /** struct ifreq: name[16], then the union (flags short, mtu int, sockaddr). */
     public static final int IFREQ_SIZE = 40;

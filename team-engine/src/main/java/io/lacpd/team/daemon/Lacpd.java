@@ -310,7 +310,18 @@ public final class Lacpd {
         }
         boolean carrier = path.memberMap().transmitting() > 0; // the data path sets the carrier from exactly this
         return new DataPlaneStatus(DataPlane.TAP, config.loadBalancing(),
-                new DataPlaneStatus.TeamInterface(path.name(), teamMac, carrier, teamMtu), path.counters());
+                new DataPlaneStatus.TeamInterface(path.name(), teamMac, carrier, teamMtu, queueDropped(path.name())),
+                path.counters());
+    }
+
+    /** The kernel's count of frames the team interface's queue dropped; 0 when it cannot be read. */
+    private static long queueDropped(String teamInterface) {
+        try {
+            return Long.parseLong(Files.readString(
+                    Path.of("/sys/class/net", teamInterface, "statistics", "tx_dropped")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**

@@ -91,7 +91,14 @@ public final class TapDevice implements AutoCloseable {
         }
     }
 
-    /** MAC, MTU and IFF_UP through an AF_INET socket of the calling thread's namespace. */
+    /**
+     * The TAP's queue toward the transmit thread, in frames. The kernel's default of 1000 overflows when a burst of
+     * small frames (a UDP sender at 70,000 frames a second) outruns the thread for a moment; a TAP drops, it does
+     * not push back.
+     */
+    static final int TX_QUEUE_LENGTH = 10_000;
+
+    /** MAC, MTU, queue length and IFF_UP through an AF_INET socket of the calling thread's namespace. */
     private static void configure(String name, MacAddress mac, int mtu) throws IOException {
         int s;
         try {
@@ -109,6 +116,9 @@ public final class TapDevice implements AutoCloseable {
             ByteBuffer m = Libc.ifreq(name);
             m.putInt(Libc.IFNAMSIZ, mtu);
             call(name, "SIOCSIFMTU " + mtu, () -> Libc.ioctl(s, Libc.SIOCSIFMTU, m.array()));
+            ByteBuffer q = Libc.ifreq(name);
+            q.putInt(Libc.IFNAMSIZ, TX_QUEUE_LENGTH);
+            call(name, "SIOCSIFTXQLEN " + TX_QUEUE_LENGTH, () -> Libc.ioctl(s, Libc.SIOCSIFTXQLEN, q.array()));
             ByteBuffer flags = Libc.ifreq(name);
             call(name, "SIOCGIFFLAGS", () -> Libc.ioctl(s, Libc.SIOCGIFFLAGS, flags.array()));
             flags.putShort(Libc.IFNAMSIZ, (short) (flags.getShort(Libc.IFNAMSIZ) | IFF_UP));

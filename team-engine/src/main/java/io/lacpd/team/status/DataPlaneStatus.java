@@ -24,8 +24,11 @@ public record DataPlaneStatus(DataPlane plane, LoadBalancingAlgorithm loadBalanc
      * @param mac     its MAC
      * @param carrier whether it shows carrier: some member may transmit
      * @param mtu     its MTU
+     * @param queueDropped frames the host handed the team interface that its queue dropped before the data path
+     *                     read them (the kernel's tx_dropped of the TAP): a burst the transmit thread did not keep
+     *                     up with
      */
-    public record TeamInterface(String name, MacAddress mac, boolean carrier, int mtu) {
+    public record TeamInterface(String name, MacAddress mac, boolean carrier, int mtu, long queueDropped) {
     }
 
     /** A team without a data plane: it negotiates, and host traffic is not teamed. */

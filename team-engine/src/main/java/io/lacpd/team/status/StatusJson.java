@@ -211,6 +211,7 @@ public final class StatusJson {
             g.writeStringField("mac", i.mac().toString());
             g.writeBooleanField("carrier", i.carrier());
             g.writeNumberField("mtu", i.mtu());
+            g.writeNumberField("queue_dropped", i.queueDropped());
             g.writeEndObject();
         }
         DataPathCounters c = d.counters();

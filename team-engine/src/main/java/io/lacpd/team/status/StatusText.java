@@ -67,7 +67,8 @@ public final class StatusText {
         out.append("  data plane: ").append(d.plane().configName()).append(", load balancing ")
                 .append(d.loadBalancing().configName()).append('\n');
         out.append("  team interface: ").append(i.name()).append(' ').append(i.mac()).append(", carrier ")
-                .append(i.carrier() ? "up" : "down").append(", mtu ").append(i.mtu()).append('\n');
+                .append(i.carrier() ? "up" : "down").append(", mtu ").append(i.mtu()).append(", queue dropped ")
+                .append(i.queueDropped()).append('\n');
         DataPathCounters c = d.counters();
         if (c != null) {
             out.append("  traffic: tx ").append(c.txPackets()).append(" packets ").append(c.txBytes())

@@ -22,6 +22,8 @@ class TapDeviceTest {
             try {
                 assertEquals("02:00:00:aa:0f:01", sysfs(lab, "address"));
                 assertEquals("9000", sysfs(lab, "mtu"));
+                assertEquals(Integer.toString(TapDevice.TX_QUEUE_LENGTH), sysfs(lab, "tx_queue_len"),
+                        "a queue deep enough for a burst of small frames");
                 assertEquals("0", sysfs(lab, "carrier"), "no carrier until the team can transmit");
                 String link = NetnsLab.runChecked("ip", "-n", lab.nsA, "-d", "link", "show", "team0");
                 assertTrue(link.contains("tun type tap") && link.contains("vnet_hdr"), link);

@@ -58,7 +58,7 @@ class StatusGoldenTest {
                 new DataPathCounters.Member(1, "eth2", 0, 0, 0, 0, 5, 0, 0, 0, 3),
                 new DataPathCounters.Member(2, "eth3", 1200, 1_500_000, 800, 1_200_000, 0, 0, 0, 1, 12)));
         DataPlaneStatus plane = new DataPlaneStatus(DataPlane.TAP, LoadBalancingAlgorithm.TRANSPORT_PORTS,
-                new DataPlaneStatus.TeamInterface("team0", MacAddress.parse("02:00:00:0a:00:01"), true, 1500), counters);
+                new DataPlaneStatus.TeamInterface("team0", MacAddress.parse("02:00:00:0a:00:01"), true, 1500, 7), counters);
         return new TeamStatus("team0", team.state(), net.system("A").snapshot(), plane);
     }
 
