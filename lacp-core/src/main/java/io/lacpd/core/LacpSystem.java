@@ -155,6 +155,14 @@ public final class LacpSystem {
         }
     }
 
+    /**
+     * Counts frames the caller dropped on a port without handing them to {@link #receive}: its ingress was
+     * full, or the port exceeded its rate (lacpdu_rx_dropped). Nothing else changes.
+     */
+    public void countDropped(String name, long frames) {
+        port(name).counters.lacpduRxDropped += frames;
+    }
+
     private void onLacpdu(AggregationPort p, Lacpdu pdu, long now) {
         run(p, now, pdu);
         if (p.receive.state() == ReceiveState.CURRENT) {
@@ -389,6 +397,11 @@ public final class LacpSystem {
         txBuffer.clear();
         SlowProtocolCodec.encodeLacpdu(txBuffer, p.mac, pdu);
         return transmitter.transmit(p.name, txBuffer);
+    }
+
+    /** When the frame just transmitted really went out, the call having begun at {@code began}. */
+    long sentAt(long began) {
+        return transmitter.sentAt(began);
     }
 
     boolean transmitMarker(AggregationPort p, MarkerPdu pdu) {

@@ -11,7 +11,9 @@ package io.lacpd.core;
  * @param markerResponseRx      Marker Response PDUs received
  * @param markerResponseTx      Marker Response PDUs sent
  * @param markerResponseLimited Markers left unanswered by the rate limit
+ * @param lacpduRxDropped       ours: frames the transport dropped unread, past its bound or its rate policing
  */
 public record PortCounters(long lacpduRx, long lacpduTx, long lacpduIllegalRx, long lacpduUnknownRx,
-                           long markerRx, long markerResponseRx, long markerResponseTx, long markerResponseLimited) {
+                           long markerRx, long markerResponseRx, long markerResponseTx, long markerResponseLimited,
+                           long lacpduRxDropped) {
 }

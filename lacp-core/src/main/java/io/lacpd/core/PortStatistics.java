@@ -11,9 +11,11 @@ final class PortStatistics {
     long markerResponseTx;
     /** Ours: Markers left unanswered because of the Slow Protocols rate limit. */
     long markerResponseLimited;
+    /** Ours: frames the transport dropped before decoding them (its bound or its rate policing). */
+    long lacpduRxDropped;
 
     PortCounters snapshot() {
         return new PortCounters(lacpduRx, lacpduTx, lacpduIllegalRx, lacpduUnknownRx, markerRx, markerResponseRx,
-                markerResponseTx, markerResponseLimited);
+                markerResponseTx, markerResponseLimited, lacpduRxDropped);
     }
 }

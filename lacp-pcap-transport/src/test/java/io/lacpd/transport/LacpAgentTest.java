@@ -5,16 +5,20 @@ import io.lacpd.core.Duplex;
 import io.lacpd.core.LacpSystem;
 import io.lacpd.core.LacpTimeout;
 import io.lacpd.core.PortConfig;
+import io.lacpd.core.PortCounters;
 import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.SystemConfig;
 import io.lacpd.core.SystemSnapshot;
+import io.lacpd.core.pdu.LacpState;
+import io.lacpd.core.pdu.Lacpdu;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.PortInfo;
+import io.lacpd.core.pdu.SlowProtocolCodec;
 import io.lacpd.core.pdu.StateBit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two agents in virtual time over in-memory channels and scripted link monitors: negotiation, link changes,
  * re-created interfaces, ports added, changed and removed, and a clean shutdown. The test is the agents'
- * event loop: it hands captured frames back and runs each agent at its deadlines, so time bounds are exact.
+ * event loop: it runs each agent at its deadlines (a frame waiting makes one due), so time bounds are exact.
  */
 class LacpAgentTest {
 
@@ -47,11 +51,11 @@ class LacpAgentTest {
      * deadline must never equal.
      */
     private long now = Long.MAX_VALUE - 987_654_321L;
-    /** Frames captured and not yet handed back to their agent. */
-    private final ArrayDeque<Runnable> captured = new ArrayDeque<>();
     /** Interfaces a1-b1 and a2-b2 are joined pairwise. */
     private final Map<String, Consumer<byte[]>> receivers = new HashMap<>();
     private final List<String> opened = new ArrayList<>();
+    /** When each interface's LACPDUs went out, in virtual time. */
+    private final Map<String, List<Long>> sent = new HashMap<>();
     private final List<Side> sides = new ArrayList<>();
 
     private final FrameChannel.Opener opener = (name, onFrame) -> {
@@ -71,6 +75,7 @@ class LacpAgentTest {
                 if (!open || peer == null) {
                     return false;
                 }
+                sent.computeIfAbsent(name, n -> new ArrayList<>()).add(now);
                 peer.accept(ByteBufUtil.getBytes(frame));
                 return true;
             }
@@ -123,7 +128,7 @@ class LacpAgentTest {
         Side s = new Side();
         s.agent = new LacpAgent(SystemConfig.of(systemMac(name)), ports, opener, s.monitor,
                 e -> s.log.add(EventLine.of(e)), n -> s.log.add("notice: " + n),
-                (port, frame) -> captured.add(() -> s.agent.receive(port, frame, now)),
+                () -> { }, // a frame waiting makes the agent's deadline due: step() sees it
                 begun -> begun); // opening an in-memory channel takes no time
         sides.add(s);
         return s;
@@ -168,7 +173,7 @@ class LacpAgentTest {
     }
 
     /**
-     * The event loop of every running agent: hands captured frames back, then runs the agents in the order
+     * The event loop of every running agent: runs the agents (frames waiting make them due) in the order
      * of their deadlines, until {@code done} holds; an agent whose shutdown has finished is closed, as the
      * runtime does. Fails when {@code done} does not hold within {@code limit} of virtual time.
      */
@@ -194,9 +199,6 @@ class LacpAgentTest {
      */
     private boolean step(long end, BooleanSupplier done) {
         while (true) {
-            while (!captured.isEmpty()) {
-                captured.poll().run();
-            }
             for (Side s : sides) {
                 if (s.running && s.agent.finished(now)) {
                     s.agent.close();
@@ -378,6 +380,70 @@ class LacpAgentTest {
         a.set(link("a2", 13, true, 0x02_0000_0000_c2L));
         awaitEvent(a, "notice: a2: MAC address now 02:00:00:00:00:c2, the port starts afresh");
         awaitEvent(a, "notice: a2: link up, 10000 Mb/s, full duplex");
+    }
+
+    /** A LACPDU from a partner system numbered {@code n}: each flood frame names a new partner. */
+    static byte[] lacpduFrom(long n) {
+        ByteBuf out = io.netty.buffer.Unpooled.buffer();
+        MacAddress system = new MacAddress(0x02_1000_0000_00L + n);
+        LacpState state = new LacpState(0x3D); // active, aggregation, synchronization, collecting, distributing
+        PortInfo actor = new PortInfo(32768, system, 7, 32768, 1, state);
+        SlowProtocolCodec.encodeLacpdu(out, system, new Lacpdu(Lacpdu.VERSION_1, actor, PortInfo.NONE, 0));
+        return ByteBufUtil.getBytes(out);
+    }
+
+    private static long decoded(PortCounters c) {
+        return c.lacpduRx() + c.lacpduIllegalRx() + c.lacpduUnknownRx() + c.markerRx() + c.markerResponseRx();
+    }
+
+    @Test
+    void aFloodOnOnePortIsPolicedAndTheOtherPortsLacpdusStayOnTime() {
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        Side b = running.b();
+        awaitState(a, LacpAgentTest::allDistributing);
+        awaitState(b, LacpAgentTest::allDistributing);
+        byte[][] flood = new byte[1000][];
+        for (int i = 0; i < flood.length; i++) {
+            flood[i] = lacpduFrom(i);
+        }
+        PortCounters before = a.agent.system().snapshot().port("a1").counters();
+        int fromB1Before = sent.get("b1").size();
+        int a2SentBefore = sent.get("a2").size();
+        long floodStart = now;
+        long injected = 0;
+        // 150 frames every millisecond for 10 s, about what tcpreplay reached on a veth: 1.5 million frames
+        for (int ms = 0; ms < 10_000; ms++) {
+            Consumer<byte[]> a1 = receivers.get("a1");
+            for (int i = 0; i < 150; i++) {
+                a1.accept(flood[(int) (injected++ % flood.length)]);
+            }
+            long end = now + MILLI;
+            step(end, () -> false);
+            now = end;
+            if (ms % 100 == 0) {
+                assertTrue(b.agent.system().snapshot().port("b2").distributing(), "b2 at " + ms + " ms");
+                assertTrue(a.agent.system().snapshot().port("a2").distributing(), "a2 at " + ms + " ms");
+            }
+        }
+        long seconds = (now - floodStart) / SECOND;
+        long quiet = now + SECOND; // the frames still held are taken once the policer lets them
+        step(quiet, () -> false);
+        now = quiet;
+        PortCounters after = a.agent.system().snapshot().port("a1").counters();
+        long taken = decoded(after) - decoded(before);
+        long dropped = after.lacpduRxDropped() - before.lacpduRxDropped();
+        long fromB1 = sent.get("b1").size() - fromB1Before;
+        assertTrue(taken <= Ingress.BURST + seconds * SECOND / Ingress.INTERVAL + 1,
+                "policed to 20 frames a second: " + taken + " in " + seconds + " s");
+        assertTrue(taken >= seconds * 10, "but still taking the newest: " + taken);
+        assertEquals(injected + fromB1, taken + dropped, "every frame is decoded or counted as dropped");
+        List<Long> a2Sent = sent.get("a2").subList(a2SentBefore - 1, sent.get("a2").size());
+        long worstGap = 0;
+        for (int i = 1; i < a2Sent.size(); i++) {
+            worstGap = Math.max(worstGap, a2Sent.get(i) - a2Sent.get(i - 1));
+        }
+        assertTrue(worstGap <= 1000 * MILLI, "a2's periodic LACPDUs on time: worst gap " + worstGap / 1e6 + " ms");
     }
 
     /** A link monitor whose kernel is the test; the agent only reads it and tells it what to watch. */

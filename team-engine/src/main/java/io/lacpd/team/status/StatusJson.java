@@ -137,6 +137,7 @@ public final class StatusJson {
         g.writeNumberField("lacpdu_tx", c.lacpduTx());
         g.writeNumberField("lacpdu_illegal_rx", c.lacpduIllegalRx());
         g.writeNumberField("lacpdu_unknown_rx", c.lacpduUnknownRx());
+        g.writeNumberField("lacpdu_rx_dropped", c.lacpduRxDropped());
         g.writeNumberField("marker_rx", c.markerRx());
         g.writeNumberField("marker_resp_tx", c.markerResponseTx());
         g.writeNumberField("marker_resp_rx", c.markerResponseRx());

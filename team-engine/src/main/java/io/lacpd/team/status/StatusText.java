@@ -72,6 +72,7 @@ public final class StatusText {
         PortCounters c = p.counters();
         out.append("    counters: lacpdu rx ").append(c.lacpduRx()).append(" tx ").append(c.lacpduTx())
                 .append(", illegal rx ").append(c.lacpduIllegalRx()).append(", unknown rx ").append(c.lacpduUnknownRx())
+                .append(", dropped rx ").append(c.lacpduRxDropped())
                 .append(", marker rx ").append(c.markerRx()).append(" response tx ").append(c.markerResponseTx())
                 .append('\n');
     }

@@ -32,7 +32,7 @@ class FailureTextTest {
         return new PortSnapshot("eth0", new PortSnapshot.LinkStatus(true, 10_000, Duplex.FULL), false, 0,
                 ReceiveState.CURRENT, PeriodicState.FAST_PERIODIC, MuxState.DETACHED, actor, PortInfo.NONE,
                 new PortSnapshot.ChurnStatus(ChurnState.NO_ACTOR_CHURN, ChurnState.NO_PARTNER_CHURN, 0, 0),
-                new PortCounters(0, 0, 0, 0, 0, 0, 0, 0), reason);
+                new PortCounters(0, 0, 0, 0, 0, 0, 0, 0, 0), reason);
     }
 
     /** The failure_reason values of docs/status.md's field table, up to the team's own reason after ';'. */
