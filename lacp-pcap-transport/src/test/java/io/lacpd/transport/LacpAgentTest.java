@@ -411,6 +411,7 @@ class LacpAgentTest {
         int fromB1Before = sent.get("b1").size();
         int a2SentBefore = sent.get("a2").size();
         long floodStart = now;
+        int logBefore = a.log.size();
         long injected = 0;
         // 150 frames every millisecond for 10 s, about what tcpreplay reached on a veth: 1.5 million frames
         for (int ms = 0; ms < 10_000; ms++) {
@@ -438,6 +439,11 @@ class LacpAgentTest {
                 "policed to 20 frames a second: " + taken + " in " + seconds + " s");
         assertTrue(taken >= seconds * 10, "but still taking the newest: " + taken);
         assertEquals(injected + fromB1, taken + dropped, "every frame is decoded or counted as dropped");
+        long partnerChanges = a.log.subList(logBefore, a.log.size()).stream()
+                .filter(l -> l.startsWith("PartnerChanged[port=a1")).count();
+        assertTrue(partnerChanges <= taken, "one selection at most per frame taken, not per frame: " + partnerChanges);
+        System.out.printf("flood of %d frames in %d s of virtual time: %d taken, %d dropped, %d partner changes%n",
+                injected, seconds, taken, dropped, partnerChanges);
         List<Long> a2Sent = sent.get("a2").subList(a2SentBefore - 1, sent.get("a2").size());
         long worstGap = 0;
         for (int i = 1; i < a2Sent.size(); i++) {

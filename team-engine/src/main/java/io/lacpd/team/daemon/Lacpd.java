@@ -101,9 +101,9 @@ public final class Lacpd {
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
                 links, event -> {
-                    log.line(EventText.describe(event));
+                    log.limited(EventText.kind(event), EventText.describe(event));
                     team.onLacpEvent(event, System.nanoTime());
-                }, log::line);
+                }, log::notice);
         links.forwardTo(state -> r.execute((system, now) ->
                 team.onLink(state.name(), state.exists() && state.up(), state.mac(), now)));
         r.start();

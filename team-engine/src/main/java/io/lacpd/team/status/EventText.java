@@ -53,4 +53,48 @@ public final class EventText {
         // LacpEvent is sealed; Java 17 cannot check an if-chain for exhaustiveness, so a new kind lands here.
         throw new IllegalArgumentException("no wording for " + event);
     }
+
+    /**
+     * What kind of change the event is, for rate limiting the log: its subject and what happened, e.g.
+     * "eth0: partner changed", a prefix of {@link #describe} where the wording allows.
+     */
+    public static String kind(LacpEvent event) {
+        if (event instanceof LacpEvent.PortSelected e) {
+            return e.port() + ": selected aggregator";
+        }
+        if (event instanceof LacpEvent.PortUnselected e) {
+            return e.port() + ": left aggregator";
+        }
+        if (event instanceof LacpEvent.PortAttached e) {
+            return e.port() + ": attached to aggregator";
+        }
+        if (event instanceof LacpEvent.PortDetached e) {
+            return e.port() + ": detached from aggregator";
+        }
+        if (event instanceof LacpEvent.CollectingChanged e) {
+            return e.port() + ": collecting changed";
+        }
+        if (event instanceof LacpEvent.DistributingChanged e) {
+            return e.port() + ": distributing changed";
+        }
+        if (event instanceof LacpEvent.AggregatorChanged e) {
+            return "aggregator " + e.aggregatorId() + ": attached ports";
+        }
+        if (event instanceof LacpEvent.PartnerChanged e) {
+            return e.port() + ": partner changed";
+        }
+        if (event instanceof LacpEvent.PartnerExpired e) {
+            return e.port() + ": partner expired";
+        }
+        if (event instanceof LacpEvent.PartnerDefaulted e) {
+            return e.port() + ": partner defaulted";
+        }
+        if (event instanceof LacpEvent.ChurnChanged e) {
+            return e.port() + ": " + (e.actorSide() ? "actor" : "partner") + " churn";
+        }
+        if (event instanceof LacpEvent.LoopbackDetected e) {
+            return e.port() + ": loopback";
+        }
+        throw new IllegalArgumentException("no kind for " + event);
+    }
 }
