@@ -19,7 +19,7 @@ final class Ingress {
 
     /** Frames one port may hold: a burst of a real partner's LACPDUs and Markers, many times over. */
     static final int PER_PORT = 16;
-    /** Frames all ports together may hold; with at most 32 ports of 1,515 octets, under 400 KiB. */
+    /** Frames all ports together may hold: at most 1,532 octets each (the snap length), under 400 KiB. */
     static final int TOTAL = 256;
     /**
      * Ours: the policed rate, one frame per this interval (20 a second). A partner sends at most 3 LACPDUs in a

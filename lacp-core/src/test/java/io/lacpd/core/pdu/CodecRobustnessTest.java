@@ -135,6 +135,15 @@ class CodecRobustnessTest {
         assertEquals(new DecodeResult.Lacp(SOURCE, v2), Frames.decode(frame));
     }
 
+    @Test
+    void aFrameUpToTheLargestBasicSizeDecodesAndALongerOneIsIllegal() {
+        byte[] longest = Arrays.copyOf(Frames.lacpdu(SOURCE, PDU), SlowProtocolCodec.MAX_FRAME_LENGTH);
+        assertEquals(new DecodeResult.Lacp(SOURCE, PDU), Frames.decode(longest));
+        byte[] longer = Arrays.copyOf(longest, SlowProtocolCodec.MAX_FRAME_LENGTH + 1);
+        assertEquals(new DecodeResult.Illegal("frame of 1515 octets or more (expected: at most 1514)"),
+                Frames.decode(longer));
+    }
+
     /** 53 runs one octet past the end of a 124-octet frame. */
     @ParameterizedTest(name = "length {0}")
     @ValueSource(ints = {0, 1, 53, 255})

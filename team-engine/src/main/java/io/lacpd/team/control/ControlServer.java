@@ -15,6 +15,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -40,6 +42,11 @@ import java.util.function.Function;
  */
 public final class ControlServer implements AutoCloseable {
 
+    /** The longest socket path a client can connect to: sun_path holds 108 bytes with its final NUL. */
+    static final int MAX_PATH_BYTES = 107;
+    /** File type bits of a mode, and the type of a socket (sys/stat.h). */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
     /** Longest request line accepted, in bytes. */
     static final int MAX_REQUEST = 256;
     /** Connections served at once; more are closed at once. */
@@ -81,6 +88,17 @@ public final class ControlServer implements AutoCloseable {
      * @throws IOException with one line naming the socket, e.g. when another lacpd uses it
      */
     public void start() throws IOException {
+        int length = path.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (length > MAX_PATH_BYTES) {
+            // bound in a short private directory and moved, it would exist, but no client could reach it
+            throw new IOException("control socket " + path + ": the path has " + length + " bytes (expected: at most "
+                    + MAX_PATH_BYTES + ", what a unix socket address holds)");
+        }
+        try {
+            refuseNonSocket();
+        } catch (IOException e) {
+            throw failed(e);
+        }
         Path dir = path.toAbsolutePath().getParent();
         FileLock lock;
         try {
@@ -105,9 +123,23 @@ public final class ControlServer implements AutoCloseable {
         thread.start();
     }
 
+    /** Something at the path that is not a socket (a file, a directory, a link) is not ours to replace. */
+    private void refuseNonSocket() throws IOException {
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if ((mode & S_IFMT) != S_IFSOCK) {
+            throw new IOException("it exists and is not a socket, not replacing it");
+        }
+    }
+
     /** Binds the socket in a private directory of {@code dir}, then moves it to its path. */
     private void publish(Path dir) throws IOException {
-        Files.deleteIfExists(path); // left behind by a daemon that was killed
+        refuseNonSocket(); // again under the lock: made since the first look
+        Files.deleteIfExists(path); // a socket left behind by a daemon that was killed
         Path privateDir = Files.createTempDirectory(dir, ".lacpd-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path staging = privateDir.resolve("s");

@@ -3,6 +3,8 @@ package io.lacpd.team.status;
 import io.lacpd.core.LacpEvent;
 import io.lacpd.core.pdu.PortInfo;
 
+import java.util.List;
+
 /** Words a {@link LacpEvent} as one line of the daemon's log: the port or aggregator, and what happened. */
 public final class EventText {
 
@@ -34,8 +36,10 @@ public final class EventText {
         }
         if (event instanceof LacpEvent.PartnerChanged e) {
             PortInfo p = e.current();
+            List<String> odd = OddPartner.of(p);
             return e.port() + ": partner changed to system " + p.systemPriority() + "," + p.system()
-                    + " key " + p.key() + " port " + p.portPriority() + "," + p.port();
+                    + " key " + p.key() + " port " + p.portPriority() + "," + p.port()
+                    + (odd.isEmpty() ? "" : " (odd partner: " + String.join(", ", odd) + "; accepted, as 802.1AX allows)");
         }
         if (event instanceof LacpEvent.PartnerExpired e) {
             return e.port() + ": partner expired (no LACPDU within the timeout)";

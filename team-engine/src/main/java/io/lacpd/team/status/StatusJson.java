@@ -125,6 +125,7 @@ public final class StatusJson {
         g.writeStringField("mux_state", p.muxState().name());
         info(g, "actor", p.actor());
         info(g, "partner", p.partner());
+        strings(g, "partner_odd", OddPartner.of(p));
         g.writeObjectFieldStart("churn");
         g.writeStringField("actor", p.churn().actor().name());
         g.writeStringField("partner", p.churn().partner().name());

@@ -69,6 +69,10 @@ public final class StatusText {
                 .append(p.churn().partner().name()).append(" (").append(p.churn().partnerCount()).append(")\n");
         info(out, "actor", p.actor());
         info(out, "partner", p.partner());
+        List<String> odd = OddPartner.of(p);
+        if (!odd.isEmpty()) {
+            out.append("    odd partner: ").append(String.join(", ", odd)).append(" (accepted, as 802.1AX allows)\n");
+        }
         PortCounters c = p.counters();
         out.append("    counters: lacpdu rx ").append(c.lacpduRx()).append(" tx ").append(c.lacpduTx())
                 .append(", illegal rx ").append(c.lacpduIllegalRx()).append(", unknown rx ").append(c.lacpduUnknownRx())

@@ -10,6 +10,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,6 +157,39 @@ class ControlServerTest {
         for (int i = 0; i < asks.size(); i++) {
             assertEquals("ok status " + i + "\n", asks.get(i).get(10, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    void aFileThatIsNotASocketIsRefusedAndLeftAlone() throws Exception {
+        Path file = dir.resolve("precious");
+        Files.writeString(file, "keep me");
+        server = new ControlServer(file, request -> "ok\n");
+        IOException e = assertThrows(IOException.class, server::start);
+        assertEquals("control socket " + file + ": it exists and is not a socket, not replacing it", e.getMessage());
+        assertEquals("keep me", Files.readString(file));
+        assertFalse(Files.exists(dir.resolve("precious.lock")), "nothing made beside it");
+    }
+
+    @Test
+    void aSocketLeftBehindIsReplaced() throws Exception {
+        socket = dir.resolve("t.sock");
+        try (ServerSocketChannel old = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            old.bind(UnixDomainSocketAddress.of(socket)); // a killed daemon's socket: no one accepts on it
+        }
+        server = new ControlServer(socket, request -> "ok " + request + "\n");
+        server.start();
+        answeredAtOnce();
+    }
+
+    @Test
+    void aPathNoClientCouldReachIsRefusedInOneLine() {
+        Path deep = dir.resolve("d".repeat(100)).resolve("t.sock");
+        server = new ControlServer(deep, request -> "ok\n");
+        IOException e = assertThrows(IOException.class, server::start);
+        int length = deep.toString().length();
+        assertEquals("control socket " + deep + ": the path has " + length
+                + " bytes (expected: at most 107, what a unix socket address holds)", e.getMessage());
+        assertFalse(Files.exists(deep.getParent()), "nothing made");
     }
 
     @Test
