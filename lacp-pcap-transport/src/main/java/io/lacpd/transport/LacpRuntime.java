@@ -142,7 +142,8 @@ public final class LacpRuntime implements AutoCloseable {
 
     /**
      * Leaves the aggregation cleanly: the partners are told first (see {@link LacpSystem#shutdown}), then the
-     * interfaces are closed and the loop ends. Returns when done: within {@link #FAREWELL_WAIT} and a second.
+     * interfaces are closed and the loop ends. Returns when done, or after {@link #FAREWELL_WAIT} and two
+     * seconds at most: a loop stuck in a task does not hold the daemon's exit.
      */
     @Override
     public void close() {
@@ -153,11 +154,27 @@ public final class LacpRuntime implements AutoCloseable {
             if (thread.isAlive()) {
                 running = false;
                 thread.interrupt();
-                thread.join();
+                thread.join(1000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Tells the partners in haste, for a process about to exit after an internal error: the loop shuts the
+     * agent down and ends, waited for at most {@code timeoutMillis}; nothing else is closed. Nothing can be
+     * sent from the loop thread itself or once it has died: false at once.
+     *
+     * @return true when every port's farewell LACPDU went out
+     */
+    public boolean farewell(long timeoutMillis) throws InterruptedException {
+        if (Thread.currentThread() == thread || !thread.isAlive()) {
+            return false;
+        }
+        post(agent::shutdown);
+        thread.join(timeoutMillis);
+        return partnersTold;
     }
 
     /** After {@link #close}: true when every port's farewell LACPDU went out before the loop ended. */

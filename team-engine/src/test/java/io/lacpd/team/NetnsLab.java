@@ -73,6 +73,12 @@ public final class NetnsLab implements AutoCloseable {
                 Lacpd.class.getName(), "run"), flags);
     }
 
+    /** As {@link #startDaemon}, with the test-only faults of a test build: "test-fault ..." requests. */
+    public Process startDaemonWithFaults(String side, String... flags) throws IOException {
+        return start(side, List.of(javaBin(), "-XX:+UseSerialGC", "-Dlacpd.test-faults=true", "-cp",
+                System.getProperty("java.class.path"), Lacpd.class.getName(), "run"), flags);
+    }
+
     /**
      * Starts lacpd through the project's own launcher, {@code ./lacpd run}, as users do (it builds what is
      * missing and uses the startup archive); the process is the daemon's, as the launcher execs java.

@@ -108,7 +108,7 @@ public final class LacpCtl {
      * Writes one request line and reads until the daemon closes the connection, all within {@code timeout}
      * nanoseconds.
      */
-    static String exchange(Path socket, String request, long timeout) throws IOException {
+    public static String exchange(Path socket, String request, long timeout) throws IOException {
         long deadline = System.nanoTime() + timeout;
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
              Selector selector = Selector.open()) {
