@@ -75,8 +75,15 @@ public final class NetnsLab implements AutoCloseable {
 
     /** As {@link #startDaemon}, with the test-only faults of a test build: "test-fault ..." requests. */
     public Process startDaemonWithFaults(String side, String... flags) throws IOException {
-        return start(side, List.of(javaBin(), "-XX:+UseSerialGC", "-Dlacpd.test-faults=true", "-cp",
-                System.getProperty("java.class.path"), Lacpd.class.getName(), "run"), flags);
+        return startDaemon(side, List.of("-XX:+UseSerialGC", "-Dlacpd.test-faults=true"), flags);
+    }
+
+    /** As {@link #startDaemon}, on a JVM with these options. */
+    public Process startDaemon(String side, List<String> jvmOptions, String... flags) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBin()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Lacpd.class.getName(), "run"));
+        return start(side, command, flags);
     }
 
     /**
