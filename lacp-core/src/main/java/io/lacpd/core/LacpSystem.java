@@ -163,6 +163,19 @@ public final class LacpSystem {
         port(name).counters.lacpduRxDropped += frames;
     }
 
+    /**
+     * Asks the port to send a LACPDU now (NTT), as a change of its own would; the transmit limit still holds.
+     * Ours, not the standard's: the transport calls it when a flood on the port has ended, since meanwhile
+     * both ends may have defaulted and fallen to Slow_Periodic_Time, and would otherwise find each other
+     * again only after 30 s.
+     */
+    public void announce(String name, long now) {
+        AggregationPort p = port(name);
+        p.vars.ntt = true;
+        run(p, now, null);
+        settle(now);
+    }
+
     private void onLacpdu(AggregationPort p, Lacpdu pdu, long now) {
         run(p, now, pdu);
         if (p.receive.state() == ReceiveState.CURRENT) {

@@ -29,6 +29,8 @@ final class Ingress {
     static final long INTERVAL = TimeUnit.MILLISECONDS.toNanos(50);
     /** Ours: frames a port may have taken at once after a quiet while. */
     static final int BURST = 10;
+    /** Ours: how long a port drops nothing before its flood counts as ended. */
+    static final long QUIET = TimeUnit.SECONDS.toNanos(1);
 
     private final AtomicInteger held = new AtomicInteger();
 
@@ -43,6 +45,9 @@ final class Ingress {
         private int head;
         private int size;
         private long dropped;
+        /** On the agent's thread: frames were dropped, last at {@link #lastDrop}; the flood may go on. */
+        private boolean flooded;
+        private long lastDrop;
         /** The policer's theoretical arrival time (GCRA): a frame may be taken while it is at most a burst ahead. */
         private long tat;
 
@@ -93,11 +98,32 @@ final class Ingress {
             return size == 0 ? LacpSystem.NO_DEADLINE : tat - (BURST - 1) * INTERVAL;
         }
 
-        /** Frames dropped since the last call. */
-        synchronized long takeDropped() {
+        /**
+         * Frames dropped since the last call, noted at {@code now} on the agent's thread: {@link #floodEnded}
+         * follows from them.
+         */
+        synchronized long takeDropped(long now) {
             long d = dropped;
             dropped = 0;
+            if (d > 0) {
+                flooded = true;
+                lastDrop = now;
+            }
             return d;
+        }
+
+        /** True once, when nothing was dropped for {@link #QUIET} after a drop: a flood has ended. */
+        boolean floodEnded(long now) {
+            if (flooded && now - lastDrop >= QUIET) {
+                flooded = false;
+                return true;
+            }
+            return false;
+        }
+
+        /** When {@link #floodEnded} may turn true, or {@link LacpSystem#NO_DEADLINE}. */
+        long floodEndDeadline() {
+            return flooded ? lastDrop + QUIET : LacpSystem.NO_DEADLINE;
         }
 
         /** Drops every frame held, uncounted: the port is gone. */

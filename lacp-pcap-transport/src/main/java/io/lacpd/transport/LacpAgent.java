@@ -203,7 +203,8 @@ public final class LacpAgent implements AutoCloseable {
 
     /**
      * Decodes the frames waiting that the ports' policers let through now, and counts those dropped. A port
-     * over its rate keeps its newest frames for later: {@link #nextDeadline} says when.
+     * over its rate keeps its newest frames for later: {@link #nextDeadline} says when. A port whose flood has
+     * ended (nothing dropped for a second) announces itself at once (see {@link LacpSystem#announce}).
      */
     private void receiveWaiting(long now) {
         for (Map.Entry<String, Ingress.Inbox> e : inboxes.entrySet()) {
@@ -213,9 +214,12 @@ public final class LacpAgent implements AutoCloseable {
             while ((frame = inbox.take(now)) != null) {
                 system.receive(port, Unpooled.wrappedBuffer(frame), now);
             }
-            long dropped = inbox.takeDropped();
+            long dropped = inbox.takeDropped(now);
             if (dropped > 0) {
                 system.countDropped(port, dropped);
+            }
+            if (inbox.floodEnded(now)) {
+                system.announce(port, now);
             }
         }
     }
@@ -291,9 +295,10 @@ public final class LacpAgent implements AutoCloseable {
     public long nextDeadline() {
         long next = system.nextDeadline();
         for (Ingress.Inbox inbox : inboxes.values()) {
-            long take = inbox.nextTake();
-            if (take != LacpSystem.NO_DEADLINE) {
-                next = earlier(next, take);
+            for (long d : new long[] {inbox.nextTake(), inbox.floodEndDeadline()}) {
+                if (d != LacpSystem.NO_DEADLINE) {
+                    next = earlier(next, d);
+                }
             }
         }
         for (long began : leaving.values()) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,8 +35,26 @@ class IngressTest {
             frames[i] = marker();
             assertEquals(i == 0, inbox.offer(frames[i]), "only the first makes the inbox non-empty");
         }
-        assertEquals(3, inbox.takeDropped());
+        assertEquals(3, inbox.takeDropped(now));
         assertSame(frames[3], inbox.take(now), "the oldest kept is the fourth: the newest won");
+    }
+
+    @Test
+    void aFloodEndsOnceNothingWasDroppedForAWhile() {
+        Ingress.Inbox inbox = ingress.inbox(now);
+        inbox.offer(marker());
+        inbox.take(now);
+        assertEquals(0, inbox.takeDropped(now));
+        assertFalse(inbox.floodEnded(now + 10 * SECOND), "no drops, no flood");
+        assertEquals(LacpSystem.NO_DEADLINE, inbox.floodEndDeadline());
+        for (int i = 0; i < Ingress.PER_PORT + 1; i++) {
+            inbox.offer(marker());
+        }
+        assertEquals(1, inbox.takeDropped(now));
+        assertEquals(now + Ingress.QUIET, inbox.floodEndDeadline());
+        assertFalse(inbox.floodEnded(now + Ingress.QUIET - 1));
+        assertTrue(inbox.floodEnded(now + Ingress.QUIET));
+        assertFalse(inbox.floodEnded(now + 2 * Ingress.QUIET), "once");
     }
 
     @Test
@@ -50,7 +69,7 @@ class IngressTest {
             }
         }
         for (Ingress.Inbox inbox : inboxes) {
-            dropped += inbox.takeDropped();
+            dropped += inbox.takeDropped(now);
         }
         assertEquals((long) ports * Ingress.PER_PORT - Ingress.TOTAL, dropped);
     }
@@ -68,7 +87,7 @@ class IngressTest {
         assertSame(m, inbox.take(now), "the older LACPDUs are superseded; the Marker is not");
         assertSame(last, inbox.take(now));
         assertNull(inbox.take(now));
-        assertEquals(2, inbox.takeDropped());
+        assertEquals(2, inbox.takeDropped(now));
     }
 
     @Test

@@ -407,6 +407,7 @@ class LacpAgentTest {
         for (int i = 0; i < flood.length; i++) {
             flood[i] = lacpduFrom(i);
         }
+        settle(); // a frame b1 sent last may still wait to be taken
         PortCounters before = a.agent.system().snapshot().port("a1").counters();
         int fromB1Before = sent.get("b1").size();
         int a2SentBefore = sent.get("a2").size();
@@ -450,6 +451,34 @@ class LacpAgentTest {
             worstGap = Math.max(worstGap, a2Sent.get(i) - a2Sent.get(i - 1));
         }
         assertTrue(worstGap <= 1000 * MILLI, "a2's periodic LACPDUs on time: worst gap " + worstGap / 1e6 + " ms");
+    }
+
+    @Test
+    void aPortFloodedWithGarbageIsBackWithItsPartnerWithinSecondsOfTheFloodsEnd() {
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        Side b = running.b();
+        awaitState(a, LacpAgentTest::allDistributing);
+        byte[] garbage = lacpduFrom(0);
+        garbage[SlowProtocolCodec.ETHERNET_HEADER_LENGTH + 3] = 99; // the Actor TLV's length: illegal
+        for (int ms = 0; ms < 15_000; ms++) {
+            // around the agents' work, as frames interleave on a wire: b1's LACPDUs never come last
+            for (int i = 0; i < 75; i++) {
+                receivers.get("a1").accept(garbage);
+            }
+            long end = now + MILLI;
+            step(end, () -> false);
+            now = end;
+            for (int i = 0; i < 75; i++) {
+                receivers.get("a1").accept(garbage);
+            }
+        }
+        // Drowned, b1's LACPDUs never got through: a1 defaulted, and so did b1, both now sending every 30 s.
+        assertEquals(io.lacpd.core.ReceiveState.DEFAULTED, b.agent.system().snapshot().port("b1").receiveState());
+        long floodEnd = now;
+        awaitState(a, s -> s.port("a1").distributing());
+        assertTrue(now - floodEnd < 5 * SECOND, "a1 announced itself when the flood ended: back after "
+                + (now - floodEnd) / MILLI + " ms, not Slow_Periodic_Time");
     }
 
     /** A link monitor whose kernel is the test; the agent only reads it and tells it what to watch. */
