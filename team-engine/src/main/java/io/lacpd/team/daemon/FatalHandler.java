@@ -29,7 +29,7 @@ final class FatalHandler implements Thread.UncaughtExceptionHandler {
     private final AtomicBoolean fired = new AtomicBoolean();
     private final Log log;
     private final Supplier<LacpRuntime> runtime;
-    @SuppressWarnings("unused") // held only to be let go when the heap is exhausted
+    /** Held only to be let go when the heap is exhausted, so that what follows finds room. */
     private byte[] reserve = new byte[1 << 20];
 
     /**
