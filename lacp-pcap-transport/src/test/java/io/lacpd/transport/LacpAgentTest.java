@@ -7,22 +7,28 @@ import io.lacpd.core.LacpTimeout;
 import io.lacpd.core.PortConfig;
 import io.lacpd.core.PortCounters;
 import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.ReceiveState;
 import io.lacpd.core.SystemConfig;
 import io.lacpd.core.SystemSnapshot;
+import io.lacpd.core.pdu.DecodeResult;
 import io.lacpd.core.pdu.LacpState;
 import io.lacpd.core.pdu.Lacpdu;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.MarkerPdu;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.SlowProtocolCodec;
 import io.lacpd.core.pdu.StateBit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -35,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two agents in virtual time over in-memory channels and scripted link monitors: negotiation, link changes,
- * re-created interfaces, ports added, changed and removed, and a clean shutdown. The test is the agents'
+ * re-created interfaces, ports added, changed and removed, a clean shutdown, floods on one port and a million
+ * mutated frames. The test is the agents'
  * event loop: it runs each agent at its deadlines (a frame waiting makes one due), so time bounds are exact.
  */
 class LacpAgentTest {
@@ -384,7 +391,7 @@ class LacpAgentTest {
 
     /** A LACPDU from a partner system numbered {@code n}: each flood frame names a new partner. */
     static byte[] lacpduFrom(long n) {
-        ByteBuf out = io.netty.buffer.Unpooled.buffer();
+        ByteBuf out = Unpooled.buffer();
         MacAddress system = new MacAddress(0x02_1000_0000_00L + n);
         LacpState state = new LacpState(0x3D); // active, aggregation, synchronization, collecting, distributing
         PortInfo actor = new PortInfo(32768, system, 7, 32768, 1, state);
@@ -474,11 +481,66 @@ class LacpAgentTest {
             }
         }
         // Drowned, b1's LACPDUs never got through: a1 defaulted, and so did b1, both now sending every 30 s.
-        assertEquals(io.lacpd.core.ReceiveState.DEFAULTED, b.agent.system().snapshot().port("b1").receiveState());
+        assertEquals(ReceiveState.DEFAULTED, b.agent.system().snapshot().port("b1").receiveState());
         long floodEnd = now;
         awaitState(a, s -> s.port("a1").distributing());
         assertTrue(now - floodEnd < 5 * SECOND, "a1 announced itself when the flood ended: back after "
                 + (now - floodEnd) / MILLI + " ms, not Slow_Periodic_Time");
+    }
+
+    @Test
+    void aMillionMutatedFramesOnOnePortAreEachCountedByKindAndTheOtherPortCarriesOn() {
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        Side b = running.b();
+        awaitState(a, LacpAgentTest::allDistributing);
+        b.set(link("b1", 11, false, 0x02_0000_0000_b1L)); // b1 falls silent: a1 hears the fuzz alone
+        settle();
+        ByteBuf markerFrame = Unpooled.buffer();
+        SlowProtocolCodec.encodeMarker(markerFrame, systemMac("b"),
+                new MarkerPdu(false, 1, systemMac("b"), 7));
+        byte[][] bases = {lacpduFrom(0), ByteBufUtil.getBytes(markerFrame)};
+        Random random = new Random(802_1);
+        long[] expected = new long[5]; // LACPDU, Marker, Marker Response, illegal, unknown
+        PortCounters before = a.agent.system().snapshot().port("a1").counters();
+        int frames = 1_000_000;
+        for (int n = 0; n < frames; n++) {
+            byte[] base = bases[random.nextInt(2)];
+            byte[] f = Arrays.copyOf(base, random.nextInt(8) == 0 ? random.nextInt(200) : base.length);
+            for (int flips = random.nextInt(4); flips >= 0; flips--) {
+                if (f.length > 12) {
+                    f[12 + random.nextInt(f.length - 12)] = (byte) random.nextInt(256);
+                }
+            }
+            DecodeResult r = SlowProtocolCodec.decode(Unpooled.wrappedBuffer(f));
+            if (r instanceof DecodeResult.Lacp) {
+                expected[0]++;
+            } else if (r instanceof DecodeResult.Marker m) {
+                expected[m.pdu().response() ? 2 : 1]++;
+            } else if (r instanceof DecodeResult.Illegal) {
+                expected[3]++;
+            } else {
+                expected[4]++;
+            }
+            receivers.get("a1").accept(f);
+            long end = now + Ingress.INTERVAL; // the policed rate: every frame is decoded
+            step(end, () -> false);
+            now = end;
+            if (n % 20_000 == 0) {
+                assertTrue(a.agent.system().snapshot().port("a2").distributing(), "a2 after " + n + " frames");
+            }
+        }
+        PortCounters c = a.agent.system().snapshot().port("a1").counters();
+        assertEquals(expected[0], c.lacpduRx() - before.lacpduRx(), "LACPDUs");
+        assertEquals(expected[1], c.markerRx() - before.markerRx(), "Markers");
+        assertEquals(expected[2], c.markerResponseRx() - before.markerResponseRx(), "Marker Responses");
+        assertEquals(expected[3], c.lacpduIllegalRx() - before.lacpduIllegalRx(), "illegal");
+        assertEquals(expected[4], c.lacpduUnknownRx() - before.lacpduUnknownRx(), "unknown");
+        assertEquals(before.lacpduRxDropped(), c.lacpduRxDropped(), "at the policed rate nothing is dropped");
+        assertTrue(expected[0] > 100_000 && expected[3] > 100_000 && expected[4] > 1_000, Arrays.toString(expected));
+        System.out.println("fuzz: " + frames + " frames, by kind " + Arrays.toString(expected)
+                + " (LACPDU, Marker, Marker Response, illegal, unknown)");
+        assertTrue(a.agent.system().snapshot().port("a2").distributing());
     }
 
     /** A link monitor whose kernel is the test; the agent only reads it and tells it what to watch. */
