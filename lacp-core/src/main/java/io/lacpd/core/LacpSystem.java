@@ -180,6 +180,27 @@ public final class LacpSystem {
         }
     }
 
+    /**
+     * Counts frames the caller dropped on a port without handing them to {@link #receive}: its ingress was
+     * full, or the port exceeded its rate (lacpdu_rx_dropped). Nothing else changes.
+     */
+    public void countDropped(String name, long frames) {
+        port(name).counters.lacpduRxDropped += frames;
+    }
+
+    /**
+     * Asks the port to send a LACPDU now (NTT), as a change of its own would; the transmit limit still holds.
+     * Ours, not the standard's: the transport calls it when a flood on the port has ended, since meanwhile
+     * both ends may have defaulted and fallen to Slow_Periodic_Time, and would otherwise find each other
+     * again only after 30 s.
+     */
+    public void announce(String name, long now) {
+        AggregationPort p = port(name);
+        p.vars.ntt = true;
+        run(p, now, null);
+        settle(now);
+    }
+
     private void onLacpdu(AggregationPort p, Lacpdu pdu, long now) {
         run(p, now, pdu);
         if (p.receive.state() == ReceiveState.CURRENT) {
@@ -443,6 +464,11 @@ public final class LacpSystem {
         txBuffer.clear();
         SlowProtocolCodec.encodeLacpdu(txBuffer, p.mac, pdu);
         return transmitter.transmit(p.name, txBuffer);
+    }
+
+    /** When the frame just transmitted really went out, the call having begun at {@code began}. */
+    long sentAt(long began) {
+        return transmitter.sentAt(began);
     }
 
     boolean transmitMarker(AggregationPort p, MarkerPdu pdu) {

@@ -14,15 +14,16 @@ package io.lacpd.core;
  * @param lacpduV2Rx            LACPDUs (among lacpduRx) that carried TLVs after the Collector Information TLV
  * @param v2TlvIllegalRx        LACPDUs used for their version 1 information though a TLV after the Collector
  *                              Information TLV was malformed; each is also counted in lacpduRx and lacpduIllegalRx
+ * @param lacpduRxDropped       ours: frames the transport dropped unread, past its bound or its rate policing
  */
 public record PortCounters(long lacpduRx, long lacpduTx, long lacpduIllegalRx, long lacpduUnknownRx,
                            long markerRx, long markerResponseRx, long markerResponseTx, long markerResponseLimited,
-                           long lacpduV2Rx, long v2TlvIllegalRx) {
+                           long lacpduV2Rx, long v2TlvIllegalRx, long lacpduRxDropped) {
 
-    /** Counters without version 2 TLVs. */
+    /** Counters without version 2 TLVs or drops. */
     public PortCounters(long lacpduRx, long lacpduTx, long lacpduIllegalRx, long lacpduUnknownRx, long markerRx,
                         long markerResponseRx, long markerResponseTx, long markerResponseLimited) {
         this(lacpduRx, lacpduTx, lacpduIllegalRx, lacpduUnknownRx, markerRx, markerResponseRx, markerResponseTx,
-                markerResponseLimited, 0, 0);
+                markerResponseLimited, 0, 0, 0);
     }
 }

@@ -18,8 +18,11 @@ final class PortStatistics {
     /** Ours: why the last illegal frame was illegal, or null. */
     String lastIllegalReason;
 
+    /** Ours: frames the transport dropped before decoding them (its bound or its rate policing). */
+    long lacpduRxDropped;
+
     PortCounters snapshot() {
         return new PortCounters(lacpduRx, lacpduTx, lacpduIllegalRx, lacpduUnknownRx, markerRx, markerResponseRx,
-                markerResponseTx, markerResponseLimited, lacpduV2Rx, v2TlvIllegalRx);
+                markerResponseTx, markerResponseLimited, lacpduV2Rx, v2TlvIllegalRx, lacpduRxDropped);
     }
 }

@@ -38,7 +38,8 @@ final class TransmitMachine {
         Lacpdu pdu = new Lacpdu(Lacpdu.VERSION_1, port.actorInfo(), v.partnerOper, port.collectorMaxDelay());
         if (port.transmitLacpdu(pdu)) {
             v.ntt = false;
-            window.record(now);
+            // the limit counts from the real send: a send that began late must not let a fourth out too soon
+            window.record(port.system.sentAt(now));
         } else {
             waiting = true;
             retryAt = now + RETRY_AFTER_FAILURE;

@@ -1,8 +1,11 @@
 package io.lacpd.core;
 
+import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.core.pdu.StateBit;
+import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -85,6 +88,45 @@ class TransmitTest {
         }
         assertTrue(checked > 30, "the changes made the ports want to send often: " + checked);
         assertTrue(sent.get("A/p1").size() >= 25, "held-back PDUs still go out, 3 per second: " + sent.get("A/p1").size());
+    }
+
+    @Test
+    void theTransmitLimitCountsFromWhenALacpduReallyWentOut() {
+        // A real clock, and a transport whose sends sometimes go out late (slow work before the send, a
+        // collector pause): the call begins at one time, the frame leaves at another.
+        long[] real = {Long.MAX_VALUE - ProtocolConstants.FAST_PERIODIC_TIME}; // wraps: any origin works
+        long[] lag = {0};
+        List<Long> sends = new ArrayList<>();
+        FrameTransmitter late = new FrameTransmitter() {
+            @Override
+            public boolean transmit(String port, ByteBuf frame) {
+                real[0] += lag[0];
+                sends.add(real[0]);
+                return true;
+            }
+
+            @Override
+            public long sentAt(long began) {
+                return real[0];
+            }
+        };
+        LacpSystem a = new LacpSystem(SystemConfig.of(new MacAddress(0x02_0000_0000_0aL)), late, e -> { });
+        a.addPort(PortConfig.of("p1", 1), new MacAddress(0x02_0000_0000_a1L), real[0]);
+        a.linkUp("p1", 1000, Duplex.FULL, real[0]);
+        long milli = ProtocolConstants.FAST_PERIODIC_TIME / 1000;
+        for (int i = 0; i < 400; i++) {
+            lag[0] = i % 4 == 0 ? 300 * milli : 0;
+            a.reconfigurePort(PortConfig.of("p1", 1).withPortPriority(100 + i % 2), real[0]); // NTT each time
+            real[0] += 10 * milli;
+            if (a.nextDeadline() - real[0] <= 0) {
+                a.advance(real[0]);
+            }
+        }
+        assertTrue(sends.size() >= 10, "held back, the LACPDUs still go out, 3 a second: " + sends.size());
+        for (int i = 3; i < sends.size(); i++) {
+            assertTrue(sends.get(i) - sends.get(i - 3) >= ProtocolConstants.FAST_PERIODIC_TIME,
+                    "4 LACPDUs left within " + (sends.get(i) - sends.get(i - 3)) / milli + " ms");
+        }
     }
 
     @Test

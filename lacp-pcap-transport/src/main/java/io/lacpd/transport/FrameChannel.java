@@ -5,8 +5,9 @@ import io.netty.buffer.ByteBuf;
 import java.util.function.Consumer;
 
 /**
- * Slow-protocol frame I/O on one network interface: receives every frame with EtherType 0x8809 and sends
- * whole Ethernet frames. One capture thread per channel delivers frames to the consumer given at opening.
+ * Slow-protocol frame I/O on one network interface: receives every frame with EtherType 0x8809 or sent to the
+ * Slow Protocols address, and sends whole Ethernet frames. One capture thread per channel delivers frames to
+ * the consumer given at opening.
  */
 public interface FrameChannel extends AutoCloseable {
 
@@ -31,8 +32,9 @@ public interface FrameChannel extends AutoCloseable {
     /** Opens channels; the transport's entry point. */
     interface Opener {
         /**
-         * Opens a channel on an interface, capturing the frames of EtherType 0x8809 that arrive on it; frames
-         * sent on it, by this channel or anything else on the host, are not delivered.
+         * Opens a channel on an interface, capturing the frames of EtherType 0x8809, or to the Slow Protocols
+         * address, that arrive on it; frames sent on it, by this channel or anything else on the host, are not
+         * delivered.
          *
          * @param onFrame called on the capture thread with each received frame; the array is the consumer's
          * @throws java.io.IOException with a one-line reason naming the interface when it cannot be opened

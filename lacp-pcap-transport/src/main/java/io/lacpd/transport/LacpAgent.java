@@ -1,5 +1,6 @@
 package io.lacpd.transport;
 
+import io.lacpd.core.FrameTransmitter;
 import io.lacpd.core.LacpListener;
 import io.lacpd.core.LacpSystem;
 import io.lacpd.core.PortConfig;
@@ -17,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongUnaryOperator;
 
@@ -29,9 +29,9 @@ import java.util.function.LongUnaryOperator;
  *
  * <p>Single-threaded and passive like the system it drives: it owns no thread, no queue and reads no clock.
  * Every call takes the current time in nanoseconds; the caller calls {@link #advance} at
- * {@link #nextDeadline()}. Frames captured on another thread are handed to the caller, which gives them back
- * to {@link #receive} on the agent's thread. {@link LacpRuntime} drives one in real time; a test can drive
- * one in virtual time over in-memory channels.
+ * {@link #nextDeadline()}. Frames captured on another thread wait in a bounded {@link Ingress}, and the caller
+ * is told when one does; {@link #advance} takes them at each port's policed rate. {@link LacpRuntime} drives
+ * one in real time; a test can drive one in virtual time over in-memory channels.
  */
 public final class LacpAgent implements AutoCloseable {
 
@@ -47,8 +47,11 @@ public final class LacpAgent implements AutoCloseable {
     private final FrameChannel.Opener opener;
     private final LinkMonitor monitor;
     private final Consumer<String> notices;
-    private final BiConsumer<String, byte[]> frames;
-    private final LongUnaryOperator afterOpening;
+    private final Runnable framesWaiting;
+    private final LongUnaryOperator afterIo;
+    private final Ingress ingress = new Ingress();
+    /** The captured frames of each port, kept across channel openings until the port goes. */
+    private final Map<String, Ingress.Inbox> inboxes = new LinkedHashMap<>();
     private final Map<String, OpenChannel> channels = new HashMap<>();
     private final Map<String, LinkState> links = new HashMap<>();
     private final Map<String, MacAddress> portMacs = new HashMap<>();
@@ -68,21 +71,32 @@ public final class LacpAgent implements AutoCloseable {
      * @param listener     the protocol's events, called during the agent's calls
      * @param notices      one-line notices that are not protocol events: link changes, an interface that
      *                     cannot be opened, a port that cannot be added or changed
-     * @param frames       called on a channel's capture thread with the port and each frame received; the
-     *                     caller hands them to {@link #receive} on the agent's thread
-     * @param afterOpening the time once a channel opening begun at the given time has ended: opening takes a
-     *                     while (the first one loads libpcap), and the first LACPDU's send time, which the
-     *                     transmit limit counts from, must be the time it really went out
+     * @param framesWaiting called on a capture thread when a port that held no frame now holds one; the
+     *                     caller then runs {@link #advance} on the agent's thread (its deadline is due)
+     * @param afterIo      the time once a channel opening or a send begun at the given time has ended:
+     *                     opening takes a while (the first one loads libpcap) and a send may wait for the
+     *                     thread or the collector, and the transmit limit counts from when a LACPDU really
+     *                     went out
      */
     public LacpAgent(SystemConfig config, List<PortConfig> ports, FrameChannel.Opener opener, LinkMonitor monitor,
-                     LacpListener listener, Consumer<String> notices, BiConsumer<String, byte[]> frames,
-                     LongUnaryOperator afterOpening) {
-        this.system = new LacpSystem(config, this::transmit, listener);
+                     LacpListener listener, Consumer<String> notices, Runnable framesWaiting,
+                     LongUnaryOperator afterIo) {
+        this.system = new LacpSystem(config, new FrameTransmitter() {
+            @Override
+            public boolean transmit(String port, ByteBuf frame) {
+                return LacpAgent.this.transmit(port, frame);
+            }
+
+            @Override
+            public long sentAt(long began) {
+                return afterIo.applyAsLong(began);
+            }
+        }, listener);
         this.opener = opener;
         this.monitor = monitor;
         this.notices = notices;
-        this.frames = frames;
-        this.afterOpening = afterOpening;
+        this.framesWaiting = framesWaiting;
+        this.afterIo = afterIo;
         for (PortConfig p : ports) {
             portConfigs.put(p.name(), p);
         }
@@ -179,14 +193,34 @@ public final class LacpAgent implements AutoCloseable {
     private void forget(String name, long now) {
         system.removePort(name, now);
         closeChannel(name);
+        Ingress.Inbox inbox = inboxes.remove(name);
+        if (inbox != null) {
+            inbox.clear();
+        }
         portMacs.remove(name);
         links.remove(name);
     }
 
-    /** A frame a port's channel captured, given back on the agent's thread. */
-    public void receive(String port, byte[] frame, long now) {
-        if (system.hasPort(port)) { // a frame captured just before its port was removed is dropped
-            system.receive(port, Unpooled.wrappedBuffer(frame), now);
+    /**
+     * Decodes the frames waiting that the ports' policers let through now, and counts those dropped. A port
+     * over its rate keeps its newest frames for later: {@link #nextDeadline} says when. A port whose flood has
+     * ended (nothing dropped for a second) announces itself at once (see {@link LacpSystem#announce}).
+     */
+    private void receiveWaiting(long now) {
+        for (Map.Entry<String, Ingress.Inbox> e : inboxes.entrySet()) {
+            String port = e.getKey();
+            Ingress.Inbox inbox = e.getValue();
+            byte[] frame;
+            while ((frame = inbox.take(now)) != null) {
+                system.receive(port, Unpooled.wrappedBuffer(frame), now);
+            }
+            long dropped = inbox.takeDropped(now);
+            if (dropped > 0) {
+                system.countDropped(port, dropped);
+            }
+            if (inbox.floodEnded(now)) {
+                system.announce(port, now);
+            }
         }
     }
 
@@ -224,8 +258,8 @@ public final class LacpAgent implements AutoCloseable {
         OpenChannel open = channels.get(name);
         if (open == null || open.ifindex() != state.index()) {
             closeChannel(name); // re-created: the old capture handle is dead
-            openChannel(name, state.index());
-            now = afterOpening.applyAsLong(now);
+            openChannel(name, state.index(), now);
+            now = afterIo.applyAsLong(now);
         }
         boolean wasUp = before != null && before.up(); // an absent interface is never up
         if (state.up()) {
@@ -242,8 +276,12 @@ public final class LacpAgent implements AutoCloseable {
         }
     }
 
-    /** Runs the machines whose deadline has come, and takes out removed ports whose farewell went out. */
+    /**
+     * Takes in the frames waiting that the policing lets through, runs the machines whose deadline has come,
+     * and takes out removed ports whose farewell went out.
+     */
     public void advance(long now) {
+        receiveWaiting(now);
         system.advance(now);
         if (!leaving.isEmpty()) {
             removeLeftPorts(now);
@@ -252,10 +290,17 @@ public final class LacpAgent implements AutoCloseable {
 
     /**
      * When {@link #advance} must next be called, or {@link LacpSystem#NO_DEADLINE}: the system's next deadline,
-     * or earlier the end of a wait for a farewell.
+     * or earlier when a frame waiting may be taken, or the end of a wait for a farewell.
      */
     public long nextDeadline() {
         long next = system.nextDeadline();
+        for (Ingress.Inbox inbox : inboxes.values()) {
+            for (long d : new long[] {inbox.nextTake(), inbox.floodEndDeadline()}) {
+                if (d != LacpSystem.NO_DEADLINE) {
+                    next = earlier(next, d);
+                }
+            }
+        }
         for (long began : leaving.values()) {
             next = earlier(next, began + FAREWELL_WAIT);
         }
@@ -299,9 +344,14 @@ public final class LacpAgent implements AutoCloseable {
         }
     }
 
-    private void openChannel(String name, int index) {
+    private void openChannel(String name, int index, long now) {
+        Ingress.Inbox inbox = inboxes.computeIfAbsent(name, n -> ingress.inbox(now));
         try {
-            FrameChannel channel = opener.open(name, bytes -> frames.accept(name, bytes));
+            FrameChannel channel = opener.open(name, bytes -> {
+                if (inbox.offer(bytes)) {
+                    framesWaiting.run();
+                }
+            });
             channels.put(name, new OpenChannel(channel, index));
         } catch (IOException e) {
             // e.g. a re-created interface reported before it is up ("That device is not up"): nothing is

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -21,7 +22,8 @@ import java.util.function.LongSupplier;
  * Runs one {@link LacpAgent} on real interfaces. One event-loop thread owns the agent: it sleeps until the
  * agent's next deadline or the next event, whichever comes first. Capture threads and the link monitor only
  * post events to it, so the protocol core needs no locks and a carrier loss reaches the state machines as
- * soon as the kernel reports it.
+ * soon as the kernel reports it. Captured frames wait in the agent's bounded, policed ingress; the capture
+ * threads post at most one wake-up at a time, so a flood cannot grow the queue.
  */
 public final class LacpRuntime implements AutoCloseable {
 
@@ -40,6 +42,8 @@ public final class LacpRuntime implements AutoCloseable {
     private final LongSupplier clock;
     private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final Thread thread;
+    /** A wake-up for frames waiting is in the queue: the capture threads post no other. */
+    private final AtomicBoolean wakePosted = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile boolean partnersTold;
 
@@ -70,8 +74,8 @@ public final class LacpRuntime implements AutoCloseable {
     public LacpRuntime(SystemConfig config, List<PortConfig> ports, FrameChannel.Opener opener, LinkMonitor monitor,
                        LacpListener listener, Consumer<String> notices, LongSupplier clock) {
         this.agent = new LacpAgent(config, ports, opener, monitor, listener, notices,
-                this::captured,
-                // the clock is read again: the first LACPDU's send time is when it really went out
+                this::framesWaiting,
+                // the clock is read again: the transmit limit counts from when a LACPDU really went out
                 begun -> clock.getAsLong());
         this.monitor = monitor;
         this.notices = notices;
@@ -79,9 +83,11 @@ public final class LacpRuntime implements AutoCloseable {
         this.thread = new Thread(this::loop, "lacp-loop");
     }
 
-    /** A frame from a capture thread, for the loop. */
-    private void captured(String port, byte[] frame) {
-        post(now -> agent.receive(port, frame, now));
+    /** From a capture thread: frames wait; the loop's advance after the wake-up takes them. */
+    private void framesWaiting() {
+        if (wakePosted.compareAndSet(false, true)) {
+            post(now -> wakePosted.set(false));
+        }
     }
 
     /**
@@ -136,7 +142,8 @@ public final class LacpRuntime implements AutoCloseable {
 
     /**
      * Leaves the aggregation cleanly: the partners are told first (see {@link LacpSystem#shutdown}), then the
-     * interfaces are closed and the loop ends. Returns when done: within {@link #FAREWELL_WAIT} and a second.
+     * interfaces are closed and the loop ends. Returns when done, or after {@link #FAREWELL_WAIT} and two
+     * seconds at most: a loop stuck in a task does not hold the daemon's exit.
      */
     @Override
     public void close() {
@@ -147,11 +154,27 @@ public final class LacpRuntime implements AutoCloseable {
             if (thread.isAlive()) {
                 running = false;
                 thread.interrupt();
-                thread.join();
+                thread.join(1000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Tells the partners in haste, for a process about to exit after an internal error: the loop shuts the
+     * agent down and ends, waited for at most {@code timeoutMillis}; nothing else is closed. Nothing can be
+     * sent from the loop thread itself or once it has died: false at once.
+     *
+     * @return true when every port's farewell LACPDU went out
+     */
+    public boolean farewell(long timeoutMillis) throws InterruptedException {
+        if (Thread.currentThread() == thread || !thread.isAlive()) {
+            return false;
+        }
+        post(agent::shutdown);
+        thread.join(timeoutMillis);
+        return partnersTold;
     }
 
     /** After {@link #close}: true when every port's farewell LACPDU went out before the loop ended. */

@@ -1,6 +1,7 @@
 package io.lacpd.transport;
 
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.SlowProtocolCodec;
 import io.netty.buffer.ByteBuf;
 import org.pcap4j.core.BpfProgram.BpfCompileMode;
 import org.pcap4j.core.NotOpenException;
@@ -30,7 +31,9 @@ import java.util.function.Consumer;
  *       ({@link MulticastMembership}). A veth receives every frame anyway, but a receiver that filters
  *       multicast (a real NIC; a macvlan shows it in tests) drops LACPDUs unless told the address, and
  *       promiscuous mode would make it accept all unicast traffic for other hosts as well;</li>
- *   <li>the kernel BPF filter {@code ether proto 0x8809}, so only slow-protocol frames reach user space;</li>
+ *   <li>the kernel BPF filter {@code ether proto 0x8809 or ether dst 01:80:c2:00:00:02}, so only
+ *       slow-protocol frames reach user space, and the frames of another EtherType sent to the Slow Protocols
+ *       address, which the MIB counts as unknown;</li>
  *   <li>direction IN: frames sent on the interface, by this channel or anything else on this host, are not
  *       delivered;</li>
  *   <li>immediate mode, so each frame is delivered as it arrives rather than when a buffer block fills.</li>
@@ -38,20 +41,27 @@ import java.util.function.Consumer;
  *
  * <p>The capture thread (a daemon named {@code capture-<interface>}) survives errors: it counts them and goes
  * on. When the interface disappears it stops for good and {@link #send} returns false; close the channel, and
- * open a new one once the interface is back. Frames longer than 256 octets are delivered truncated; LACPDUs
- * and Marker PDUs have 124.
+ * open a new one once the interface is back. Frames are captured up to a little more than the longest a Slow
+ * Protocols PDU may fill ({@link SlowProtocolCodec#MAX_FRAME_LENGTH}): a longer frame is delivered truncated but
+ * still longer than that, so that it shows as too long rather than as a cut-off PDU.
  */
 public final class PcapFrameChannel implements FrameChannel {
 
-    /** Octets of each frame captured. */
-    private static final int SNAPLEN = 256;
-    private static final String FILTER = "ether proto 0x8809";
+    /**
+     * Octets of each frame captured: more than the longest legal one, so that a longer one is seen as such. The
+     * margin is there because libpcap's ring may cut a frame an octet or so short of the length asked for.
+     */
+    static final int SNAPLEN = SlowProtocolCodec.MAX_FRAME_LENGTH + 18;
+    private static final String FILTER = "ether proto 0x8809 or ether dst 01:80:c2:00:00:02";
     /**
      * libpcap 1.10 on Linux does not return on this timeout in immediate mode; it bounds the delay where
      * immediate mode is unavailable. close() does not depend on it: breakLoop() wakes a blocked read.
      */
     private static final int READ_TIMEOUT_MILLIS = 100;
-    /** The ring holds only filtered frames, a few a second; libpcap's 2 MiB default would pin memory per port. */
+    /**
+     * The ring holds only filtered frames, a few a second, about 40 of the snap length; libpcap's 2 MiB default
+     * would pin memory per port.
+     */
     private static final int BUFFER_SIZE = 64 * 1024;
     /** A pause after a capture error, so that an error repeating at once cannot spin a core. */
     private static final long ERROR_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);

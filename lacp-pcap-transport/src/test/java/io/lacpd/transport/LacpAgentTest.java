@@ -5,20 +5,30 @@ import io.lacpd.core.Duplex;
 import io.lacpd.core.LacpSystem;
 import io.lacpd.core.LacpTimeout;
 import io.lacpd.core.PortConfig;
+import io.lacpd.core.PortCounters;
 import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.ReceiveState;
 import io.lacpd.core.SystemConfig;
 import io.lacpd.core.SystemSnapshot;
+import io.lacpd.core.pdu.DecodeResult;
+import io.lacpd.core.pdu.LacpState;
+import io.lacpd.core.pdu.Lacpdu;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.core.pdu.MarkerPdu;
+import io.lacpd.core.pdu.PortInfo;
+import io.lacpd.core.pdu.SlowProtocolCodec;
 import io.lacpd.core.pdu.StateBit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -31,8 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two agents in virtual time over in-memory channels and scripted link monitors: negotiation, link changes,
- * re-created interfaces, ports added, changed and removed, and a clean shutdown. The test is the agents'
- * event loop: it hands captured frames back and runs each agent at its deadlines, so time bounds are exact.
+ * re-created interfaces, ports added, changed and removed, a clean shutdown, floods on one port and a million
+ * mutated frames. The test is the agents'
+ * event loop: it runs each agent at its deadlines (a frame waiting makes one due), so time bounds are exact.
  */
 class LacpAgentTest {
 
@@ -47,11 +58,11 @@ class LacpAgentTest {
      * deadline must never equal.
      */
     private long now = Long.MAX_VALUE - 987_654_321L;
-    /** Frames captured and not yet handed back to their agent. */
-    private final ArrayDeque<Runnable> captured = new ArrayDeque<>();
     /** Interfaces a1-b1 and a2-b2 are joined pairwise. */
     private final Map<String, Consumer<byte[]>> receivers = new HashMap<>();
     private final List<String> opened = new ArrayList<>();
+    /** When each interface's LACPDUs went out, in virtual time. */
+    private final Map<String, List<Long>> sent = new HashMap<>();
     private final List<Side> sides = new ArrayList<>();
 
     private final FrameChannel.Opener opener = (name, onFrame) -> {
@@ -71,6 +82,7 @@ class LacpAgentTest {
                 if (!open || peer == null) {
                     return false;
                 }
+                sent.computeIfAbsent(name, n -> new ArrayList<>()).add(now);
                 peer.accept(ByteBufUtil.getBytes(frame));
                 return true;
             }
@@ -123,7 +135,7 @@ class LacpAgentTest {
         Side s = new Side();
         s.agent = new LacpAgent(SystemConfig.of(systemMac(name)), ports, opener, s.monitor,
                 e -> s.log.add(EventLine.of(e)), n -> s.log.add("notice: " + n),
-                (port, frame) -> captured.add(() -> s.agent.receive(port, frame, now)),
+                () -> { }, // a frame waiting makes the agent's deadline due: step() sees it
                 begun -> begun); // opening an in-memory channel takes no time
         sides.add(s);
         return s;
@@ -168,7 +180,7 @@ class LacpAgentTest {
     }
 
     /**
-     * The event loop of every running agent: hands captured frames back, then runs the agents in the order
+     * The event loop of every running agent: runs the agents (frames waiting make them due) in the order
      * of their deadlines, until {@code done} holds; an agent whose shutdown has finished is closed, as the
      * runtime does. Fails when {@code done} does not hold within {@code limit} of virtual time.
      */
@@ -194,9 +206,6 @@ class LacpAgentTest {
      */
     private boolean step(long end, BooleanSupplier done) {
         while (true) {
-            while (!captured.isEmpty()) {
-                captured.poll().run();
-            }
             for (Side s : sides) {
                 if (s.running && s.agent.finished(now)) {
                     s.agent.close();
@@ -378,6 +387,160 @@ class LacpAgentTest {
         a.set(link("a2", 13, true, 0x02_0000_0000_c2L));
         awaitEvent(a, "notice: a2: MAC address now 02:00:00:00:00:c2, the port starts afresh");
         awaitEvent(a, "notice: a2: link up, 10000 Mb/s, full duplex");
+    }
+
+    /** A LACPDU from a partner system numbered {@code n}: each flood frame names a new partner. */
+    static byte[] lacpduFrom(long n) {
+        ByteBuf out = Unpooled.buffer();
+        MacAddress system = new MacAddress(0x02_1000_0000_00L + n);
+        LacpState state = new LacpState(0x3D); // active, aggregation, synchronization, collecting, distributing
+        PortInfo actor = new PortInfo(32768, system, 7, 32768, 1, state);
+        SlowProtocolCodec.encodeLacpdu(out, system, new Lacpdu(Lacpdu.VERSION_1, actor, PortInfo.NONE, 0));
+        return ByteBufUtil.getBytes(out);
+    }
+
+    private static long decoded(PortCounters c) {
+        return c.lacpduRx() + c.lacpduIllegalRx() + c.lacpduUnknownRx() + c.markerRx() + c.markerResponseRx();
+    }
+
+    @Test
+    void aFloodOnOnePortIsPolicedAndTheOtherPortsLacpdusStayOnTime() {
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        Side b = running.b();
+        awaitState(a, LacpAgentTest::allDistributing);
+        awaitState(b, LacpAgentTest::allDistributing);
+        byte[][] flood = new byte[1000][];
+        for (int i = 0; i < flood.length; i++) {
+            flood[i] = lacpduFrom(i);
+        }
+        settle(); // a frame b1 sent last may still wait to be taken
+        PortCounters before = a.agent.system().snapshot().port("a1").counters();
+        int fromB1Before = sent.get("b1").size();
+        int a2SentBefore = sent.get("a2").size();
+        long floodStart = now;
+        int logBefore = a.log.size();
+        long injected = 0;
+        // 150 frames every millisecond for 10 s, about what tcpreplay reached on a veth: 1.5 million frames
+        for (int ms = 0; ms < 10_000; ms++) {
+            Consumer<byte[]> a1 = receivers.get("a1");
+            for (int i = 0; i < 150; i++) {
+                a1.accept(flood[(int) (injected++ % flood.length)]);
+            }
+            long end = now + MILLI;
+            step(end, () -> false);
+            now = end;
+            if (ms % 100 == 0) {
+                assertTrue(b.agent.system().snapshot().port("b2").distributing(), "b2 at " + ms + " ms");
+                assertTrue(a.agent.system().snapshot().port("a2").distributing(), "a2 at " + ms + " ms");
+            }
+        }
+        long seconds = (now - floodStart) / SECOND;
+        long quiet = now + SECOND; // the frames still held are taken once the policer lets them
+        step(quiet, () -> false);
+        now = quiet;
+        PortCounters after = a.agent.system().snapshot().port("a1").counters();
+        long taken = decoded(after) - decoded(before);
+        long dropped = after.lacpduRxDropped() - before.lacpduRxDropped();
+        long fromB1 = sent.get("b1").size() - fromB1Before;
+        assertTrue(taken <= Ingress.BURST + seconds * SECOND / Ingress.INTERVAL + 1,
+                "policed to 20 frames a second: " + taken + " in " + seconds + " s");
+        assertTrue(taken >= seconds * 10, "but still taking the newest: " + taken);
+        assertEquals(injected + fromB1, taken + dropped, "every frame is decoded or counted as dropped");
+        long partnerChanges = a.log.subList(logBefore, a.log.size()).stream()
+                .filter(l -> l.startsWith("PartnerChanged[port=a1")).count();
+        assertTrue(partnerChanges <= taken, "one selection at most per frame taken, not per frame: " + partnerChanges);
+        System.out.printf("flood of %d frames in %d s of virtual time: %d taken, %d dropped, %d partner changes%n",
+                injected, seconds, taken, dropped, partnerChanges);
+        List<Long> a2Sent = sent.get("a2").subList(a2SentBefore - 1, sent.get("a2").size());
+        long worstGap = 0;
+        for (int i = 1; i < a2Sent.size(); i++) {
+            worstGap = Math.max(worstGap, a2Sent.get(i) - a2Sent.get(i - 1));
+        }
+        assertTrue(worstGap <= 1000 * MILLI, "a2's periodic LACPDUs on time: worst gap " + worstGap / 1e6 + " ms");
+    }
+
+    @Test
+    void aPortFloodedWithGarbageIsBackWithItsPartnerWithinSecondsOfTheFloodsEnd() {
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        Side b = running.b();
+        awaitState(a, LacpAgentTest::allDistributing);
+        byte[] garbage = lacpduFrom(0);
+        garbage[SlowProtocolCodec.ETHERNET_HEADER_LENGTH + 3] = 99; // the Actor TLV's length: illegal
+        for (int ms = 0; ms < 15_000; ms++) {
+            // around the agents' work, as frames interleave on a wire: b1's LACPDUs never come last
+            for (int i = 0; i < 75; i++) {
+                receivers.get("a1").accept(garbage);
+            }
+            long end = now + MILLI;
+            step(end, () -> false);
+            now = end;
+            for (int i = 0; i < 75; i++) {
+                receivers.get("a1").accept(garbage);
+            }
+        }
+        // Drowned, b1's LACPDUs never got through: a1 defaulted, and so did b1, both now sending every 30 s.
+        assertEquals(ReceiveState.DEFAULTED, b.agent.system().snapshot().port("b1").receiveState());
+        long floodEnd = now;
+        awaitState(a, s -> s.port("a1").distributing());
+        assertTrue(now - floodEnd < 5 * SECOND, "a1 announced itself when the flood ended: back after "
+                + (now - floodEnd) / MILLI + " ms, not Slow_Periodic_Time");
+    }
+
+    @Test
+    void aMillionMutatedFramesOnOnePortAreEachCountedByKindAndTheOtherPortCarriesOn() {
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        Side b = running.b();
+        awaitState(a, LacpAgentTest::allDistributing);
+        b.set(link("b1", 11, false, 0x02_0000_0000_b1L)); // b1 falls silent: a1 hears the fuzz alone
+        settle();
+        ByteBuf markerFrame = Unpooled.buffer();
+        SlowProtocolCodec.encodeMarker(markerFrame, systemMac("b"),
+                new MarkerPdu(false, 1, systemMac("b"), 7));
+        byte[][] bases = {lacpduFrom(0), ByteBufUtil.getBytes(markerFrame)};
+        Random random = new Random(802_1);
+        long[] expected = new long[5]; // LACPDU, Marker, Marker Response, illegal, unknown
+        PortCounters before = a.agent.system().snapshot().port("a1").counters();
+        int frames = 1_000_000;
+        for (int n = 0; n < frames; n++) {
+            byte[] base = bases[random.nextInt(2)];
+            byte[] f = Arrays.copyOf(base, random.nextInt(8) == 0 ? random.nextInt(200) : base.length);
+            for (int flips = random.nextInt(4); flips >= 0; flips--) {
+                if (f.length > 12) {
+                    f[12 + random.nextInt(f.length - 12)] = (byte) random.nextInt(256);
+                }
+            }
+            DecodeResult r = SlowProtocolCodec.decode(Unpooled.wrappedBuffer(f));
+            if (r instanceof DecodeResult.Lacp) {
+                expected[0]++;
+            } else if (r instanceof DecodeResult.Marker m) {
+                expected[m.pdu().response() ? 2 : 1]++;
+            } else if (r instanceof DecodeResult.Illegal) {
+                expected[3]++;
+            } else {
+                expected[4]++;
+            }
+            receivers.get("a1").accept(f);
+            long end = now + Ingress.INTERVAL; // the policed rate: every frame is decoded
+            step(end, () -> false);
+            now = end;
+            if (n % 20_000 == 0) {
+                assertTrue(a.agent.system().snapshot().port("a2").distributing(), "a2 after " + n + " frames");
+            }
+        }
+        PortCounters c = a.agent.system().snapshot().port("a1").counters();
+        assertEquals(expected[0], c.lacpduRx() - before.lacpduRx(), "LACPDUs");
+        assertEquals(expected[1], c.markerRx() - before.markerRx(), "Markers");
+        assertEquals(expected[2], c.markerResponseRx() - before.markerResponseRx(), "Marker Responses");
+        assertEquals(expected[3], c.lacpduIllegalRx() - before.lacpduIllegalRx(), "illegal");
+        assertEquals(expected[4], c.lacpduUnknownRx() - before.lacpduUnknownRx(), "unknown");
+        assertEquals(before.lacpduRxDropped(), c.lacpduRxDropped(), "at the policed rate nothing is dropped");
+        assertTrue(expected[0] > 100_000 && expected[3] > 100_000 && expected[4] > 1_000, Arrays.toString(expected));
+        System.out.println("fuzz: " + frames + " frames, by kind " + Arrays.toString(expected)
+                + " (LACPDU, Marker, Marker Response, illegal, unknown)");
+        assertTrue(a.agent.system().snapshot().port("a2").distributing());
     }
 
     /** A link monitor whose kernel is the test; the agent only reads it and tells it what to watch. */

@@ -42,6 +42,7 @@ class LacpRuntimeTest {
     private static final long AWAIT_SECONDS = 10;
 
     private VethPair pair;
+    private VethPair second;
     private final List<LacpRuntime> runtimes = new ArrayList<>();
     private final BlockingQueue<Event> eventsA = new LinkedBlockingQueue<>();
     private final BlockingQueue<Event> eventsB = new LinkedBlockingQueue<>();
@@ -53,6 +54,9 @@ class LacpRuntimeTest {
         } finally {
             if (pair != null) {
                 pair.close();
+            }
+            if (second != null) {
+                second.close();
             }
         }
     }
@@ -68,7 +72,11 @@ class LacpRuntimeTest {
 
     /** A runtime with one port on that interface, its reports stamped into {@code events}. */
     private LacpRuntime runtime(MacAddress system, String port, BlockingQueue<Event> events) throws IOException {
-        LacpRuntime r = new LacpRuntime(SystemConfig.of(system), List.of(PortConfig.of(port, 1)),
+        return runtime(system, List.of(PortConfig.of(port, 1)), events);
+    }
+
+    private LacpRuntime runtime(MacAddress system, List<PortConfig> ports, BlockingQueue<Event> events) throws IOException {
+        LacpRuntime r = new LacpRuntime(SystemConfig.of(system), ports,
                 PcapFrameChannel.opener(), LinkMonitors.open(n -> events.add(new Event("notice: " + n, System.nanoTime()))),
                 e -> events.add(new Event(EventLine.of(e), System.nanoTime())),
                 n -> events.add(new Event("notice: " + n, System.nanoTime())));
@@ -139,6 +147,58 @@ class LacpRuntimeTest {
         PortSnapshot port = b.call(sys -> sys.snapshot().port(pair.b), 1000);
         assertFalse(port.distributing());
         assertEquals(FailureReason.PARTNER_NOT_IN_SYNC, port.failureReason());
+    }
+
+    @Test
+    void aFloodOfNewPartnersOnOnePortLeavesTheOtherDistributing() throws Exception {
+        VethPair.requireRoot();
+        pair = VethPair.create("lf");
+        second = VethPair.create("lg");
+        for (String name : List.of(pair.a, pair.b, second.a, second.b)) {
+            ip("link", "set", name, "up");
+        }
+        LacpRuntime a = runtime(SYSTEM_A, List.of(PortConfig.of(pair.a, 1), PortConfig.of(second.a, 2)), eventsA);
+        LacpRuntime b = runtime(SYSTEM_B, List.of(PortConfig.of(pair.b, 1), PortConfig.of(second.b, 2)), eventsB);
+        a.start();
+        b.start();
+        awaitEvent(eventsA, second.a + ": distributing");
+        awaitEvent(eventsB, second.b + ": distributing");
+        List<Long> arrivals = new CopyOnWriteArrayList<>(); // A's frames on the unflooded link, as B's side sees them
+        long floodSeconds = 4;
+        long sentFrames = 0;
+        try (PcapFrameChannel watch = PcapFrameChannel.open(second.b, f -> arrivals.add(System.nanoTime()));
+             PcapFrameChannel flooder = PcapFrameChannel.open(pair.b, f -> { })) {
+            io.netty.buffer.ByteBuf[] frames = new io.netty.buffer.ByteBuf[1000];
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = io.netty.buffer.Unpooled.wrappedBuffer(LacpAgentTest.lacpduFrom(i));
+            }
+            eventsA.clear();
+            long start = System.nanoTime();
+            long end = start + TimeUnit.SECONDS.toNanos(floodSeconds);
+            while (System.nanoTime() - end < 0) {
+                if (flooder.send(frames[(int) (sentFrames % frames.length)])) {
+                    sentFrames++;
+                }
+            }
+            long floodEnd = System.nanoTime();
+            PortSnapshot flooded = a.call(sys -> sys.snapshot().port(pair.a), 2000);
+            PortSnapshot other = a.call(sys -> sys.snapshot().port(second.a), 2000);
+            long worstGap = 0;
+            List<Long> during = arrivals.stream().filter(t -> t - start >= 0 && t - floodEnd <= 0).toList();
+            for (int i = 1; i < during.size(); i++) {
+                worstGap = Math.max(worstGap, during.get(i) - during.get(i - 1));
+            }
+            System.out.printf("flood: %d frames in %.1f s (%.0f/s); A decoded %d, dropped %d on the flooded port;"
+                            + " worst gap between A's LACPDUs on the other link %.0f ms%n",
+                    sentFrames, (floodEnd - start) / 1e9, sentFrames / ((floodEnd - start) / 1e9),
+                    flooded.counters().lacpduRx(), flooded.counters().lacpduRxDropped(), worstGap / 1e6);
+            List<String> seen = new ArrayList<>();
+            eventsA.forEach(e -> seen.add(e.text()));
+            assertFalse(seen.contains(second.a + ": not distributing"), "the other port never left: " + seen);
+            assertTrue(other.distributing());
+            assertTrue(flooded.counters().lacpduRxDropped() > 0, "the flood was policed");
+            assertTrue(worstGap < TimeUnit.MILLISECONDS.toNanos(1500), "no gap over 1.5 s: " + worstGap / 1e6 + " ms");
+        }
     }
 
     /** A runtime without ports, on this clock, its notices in {@code notices}. */

@@ -4,11 +4,13 @@ import static io.lacpd.transport.VethPair.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.lacpd.core.pdu.DecodeResult;
 import io.lacpd.core.pdu.LacpState;
 import io.lacpd.core.pdu.Lacpdu;
 import io.lacpd.core.pdu.MacAddress;
@@ -125,6 +127,52 @@ class PcapFrameChannelTest {
 
         // a veth delivers in order: the IPv4 frame would have come first
         assertArrayEquals(ByteBufUtil.getBytes(lacpdu), atB.next());
+    }
+
+    @Test
+    void aLongVersion2LacpduArrivesWholeAndALongerFrameShowsAsTooLong() throws Exception {
+        ip("link", "set", a, "mtu", "9000");
+        ip("link", "set", b, "mtu", "9000");
+        Receiver atB = new Receiver();
+        PcapFrameChannel channelA = open(a, frame -> { });
+        open(b, atB);
+        // a version 2 LACPDU of 300 octets: its extra TLVs after the Collector TLV, as 802.1AX-2014 6.4.2.3 allows
+        ByteBuf v2 = lacpdu(MAC_A, 6);
+        v2.writerIndex(SlowProtocolCodec.ETHERNET_HEADER_LENGTH + 2 + 20 + 20 + 16);
+        for (int i = 0; i < 3; i++) {
+            v2.writeByte(0x80 + i).writeByte(60).writeZero(58);
+        }
+        v2.writeZero(300 - v2.writerIndex());
+        ByteBuf jumbo = lacpdu(MAC_A, 7);
+        jumbo.writeZero(4000 - jumbo.writerIndex());
+
+        assertTrue(channelA.send(v2));
+        byte[] got = atB.next();
+        assertEquals(300, got.length, "not cut at 256 octets");
+        assertInstanceOf(DecodeResult.Lacp.class, SlowProtocolCodec.decode(Unpooled.wrappedBuffer(got)));
+        assertTrue(channelA.send(jumbo));
+        got = atB.next();
+        assertTrue(got.length > SlowProtocolCodec.MAX_FRAME_LENGTH && got.length <= PcapFrameChannel.SNAPLEN,
+                "cut, but longer than any legal frame: " + got.length);
+        assertEquals(new DecodeResult.Illegal("frame of " + got.length + " octets or more (expected: at most 1514)"),
+                SlowProtocolCodec.decode(Unpooled.wrappedBuffer(got)));
+    }
+
+    @Test
+    void anotherEtherTypeToTheSlowProtocolsAddressIsDeliveredAndUnknown() throws Exception {
+        Receiver atB = new Receiver();
+        PcapFrameChannel channelA = open(a, frame -> { });
+        open(b, atB);
+        ByteBuf other = Unpooled.buffer();
+        MacAddress.SLOW_PROTOCOLS_MULTICAST.write(other);
+        MAC_A.write(other);
+        other.writeShort(0x88B5); // the IEEE local experimental EtherType
+        other.writeZero(46);
+
+        assertTrue(channelA.send(other));
+        byte[] got = atB.next();
+        assertArrayEquals(ByteBufUtil.getBytes(other), got);
+        assertInstanceOf(DecodeResult.Unknown.class, SlowProtocolCodec.decode(Unpooled.wrappedBuffer(got)));
     }
 
     @Test

@@ -73,6 +73,19 @@ public final class NetnsLab implements AutoCloseable {
                 Lacpd.class.getName(), "run"), flags);
     }
 
+    /** As {@link #startDaemon}, with the test-only faults of a test build: "test-fault ..." requests. */
+    public Process startDaemonWithFaults(String side, String... flags) throws IOException {
+        return startDaemon(side, List.of("-XX:+UseSerialGC", "-Dlacpd.test-faults=true"), flags);
+    }
+
+    /** As {@link #startDaemon}, on a JVM with these options. */
+    public Process startDaemon(String side, List<String> jvmOptions, String... flags) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBin()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Lacpd.class.getName(), "run"));
+        return start(side, command, flags);
+    }
+
     /**
      * Starts lacpd through the project's own launcher, {@code ./lacpd run}, as users do (it builds what is
      * missing and uses the startup archive); the process is the daemon's, as the launcher execs java.

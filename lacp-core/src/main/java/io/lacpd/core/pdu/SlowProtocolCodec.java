@@ -29,6 +29,12 @@ public final class SlowProtocolCodec {
     public static final int PDU_LENGTH = 110;
     /** Octets of a whole frame as encoded here, without the FCS. */
     public static final int FRAME_LENGTH = ETHERNET_HEADER_LENGTH + PDU_LENGTH;
+    /**
+     * Octets of the longest frame a Slow Protocols PDU may fill, without the FCS: an untagged frame of the
+     * largest basic size (802.3 3.2.7), 1,518 with it. Version 1 PDUs have 128 octets (802.3 Annex 57A), but a
+     * version 2 LACPDU may carry more TLVs (802.1AX-2014 6.4.2.3) up to that size; a longer frame is illegal.
+     */
+    public static final int MAX_FRAME_LENGTH = ETHERNET_HEADER_LENGTH + 1500;
 
     /** Highest slow protocol subtype 802.3 assigns (10, OSSP); higher values are illegal. */
     static final int LAST_ASSIGNED_SUBTYPE = 10;
@@ -58,6 +64,10 @@ public final class SlowProtocolCodec {
         int etherType = frame.getUnsignedShort(start + 12);
         if (etherType != SLOW_PROTOCOLS_ETHERTYPE) {
             return new DecodeResult.Unknown("EtherType 0x" + Integer.toHexString(etherType) + " (expected: 0x8809)");
+        }
+        if (end - start > MAX_FRAME_LENGTH) {
+            return new DecodeResult.Illegal("frame of " + (end - start) + " octets or more (expected: at most "
+                    + MAX_FRAME_LENGTH + ")");
         }
         MacAddress source = MacAddress.get(frame, start + 6);
         int p = start + ETHERNET_HEADER_LENGTH;

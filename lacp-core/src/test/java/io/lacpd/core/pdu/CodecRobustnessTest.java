@@ -144,6 +144,15 @@ class CodecRobustnessTest {
         return new Lacpdu(pdu.version(), pdu.actor(), pdu.partner(), pdu.collectorMaxDelay());
     }
 
+    @Test
+    void aFrameUpToTheLargestBasicSizeDecodesAndALongerOneIsIllegal() {
+        byte[] longest = Arrays.copyOf(Frames.lacpdu(SOURCE, PDU), SlowProtocolCodec.MAX_FRAME_LENGTH);
+        assertEquals(new DecodeResult.Lacp(SOURCE, PDU), Frames.decode(longest));
+        byte[] longer = Arrays.copyOf(longest, SlowProtocolCodec.MAX_FRAME_LENGTH + 1);
+        assertEquals(new DecodeResult.Illegal("frame of 1515 octets or more (expected: at most 1514)"),
+                Frames.decode(longer));
+    }
+
     /**
      * 53 runs one octet past the end of a 124-octet frame. The TLV is named as malformed, and the version 1
      * information before it is still used (the receiver counts the PDU as illegal).

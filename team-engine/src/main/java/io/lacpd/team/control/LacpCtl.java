@@ -3,22 +3,32 @@ package io.lacpd.team.control;
 import io.lacpd.team.daemon.ConfigException;
 import io.lacpd.team.daemon.DaemonConfig;
 import io.lacpd.team.status.StatusJson;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * {@code lacpctl [--socket PATH] status [--json]}: asks running lacpd daemons for their status. Without
- * {@code --socket} it asks every daemon with a socket in /run/lacpd, and the JSON holds all their teams.
+ * {@code --socket} it asks every daemon with a socket in /run/lacpd, and the JSON holds all their teams. A
+ * daemon that does not answer within {@value #TIMEOUT_SECONDS} s is an error, not a wait without end.
  */
 public final class LacpCtl {
+
+    /** How long one daemon may take to take the request and answer it. */
+    static final int TIMEOUT_SECONDS = 5;
 
     private LacpCtl() {
     }
@@ -84,7 +94,7 @@ public final class LacpCtl {
     private static String ask(Path socket, String request) throws IOException {
         String answer;
         try {
-            answer = exchange(socket, request);
+            answer = exchange(socket, request, TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS));
         } catch (IOException e) {
             throw new IOException("cannot reach lacpd at " + socket + ": " + e.getMessage());
         }
@@ -94,18 +104,43 @@ public final class LacpCtl {
         return answer;
     }
 
-    /** Writes one request line and reads until the daemon closes the connection. */
-    private static String exchange(Path socket, String request) throws IOException {
-        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            c.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
-            StringBuilder answer = new StringBuilder();
+    /**
+     * Writes one request line and reads until the daemon closes the connection, all within {@code timeout}
+     * nanoseconds.
+     */
+    public static String exchange(Path socket, String request, long timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout;
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+             Selector selector = Selector.open()) {
+            c.connect(UnixDomainSocketAddress.of(socket)); // a unix socket connects at once or fails
+            c.configureBlocking(false);
+            SelectionKey key = c.register(selector, SelectionKey.OP_WRITE);
+            ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
+            while (out.hasRemaining()) {
+                await(selector, deadline, timeout);
+                c.write(out);
+            }
+            key.interestOps(SelectionKey.OP_READ);
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
             ByteBuffer in = ByteBuffer.allocate(64 * 1024);
-            while (c.read(in) >= 0) {
-                in.flip();
-                answer.append(StandardCharsets.UTF_8.decode(in));
+            while (true) {
+                await(selector, deadline, timeout);
+                int n = c.read(in);
+                if (n < 0) {
+                    return answer.toString(StandardCharsets.UTF_8);
+                }
+                answer.write(in.array(), 0, in.position());
                 in.clear();
             }
-            return answer.toString();
         }
+    }
+
+    private static void await(Selector selector, long deadline, long timeout) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))) == 0
+                && deadline - System.nanoTime() <= 0) {
+            throw new IOException(String.format(Locale.ROOT, "no answer within %.1f s", timeout / 1e9));
+        }
+        selector.selectedKeys().clear();
     }
 }

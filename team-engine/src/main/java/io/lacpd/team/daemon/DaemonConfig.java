@@ -12,6 +12,7 @@ import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.mode.TeamingMode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,9 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
 
+    /** The longest config file read, in bytes: a team's settings take a few hundred. */
+    static final int MAX_CONFIG_BYTES = 64 * 1024;
+
     static final Set<String> KEYS = Set.of("team", "ports", "mode", "lacp-rate", "lacp-activity", "system-priority",
             "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "team-interface", "team-mac",
             "control-socket");
@@ -91,7 +95,8 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
                 throw new ConfigException("unknown flag --" + name);
             }
             if (value == null) {
-                if (i + 1 >= args.size()) {
+                // a flag next is not this one's value: "--team --ports a" names --team, not --ports
+                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
                     throw new ConfigException("--" + name + " needs a value");
                 }
                 value = args.get(++i);
@@ -110,11 +115,26 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         return from(settings, configFile, k -> flags.containsKey(k) ? "--" + k : k);
     }
 
-    /** Reads {@code key = value} lines; '#' starts a comment. */
+    /**
+     * Reads {@code key = value} lines; '#' starts a comment. Only a regular file of at most
+     * {@value #MAX_CONFIG_BYTES} bytes is read: a device or a FIFO would never end or block.
+     */
     static Map<String, String> readFile(Path file) throws ConfigException {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("cannot read config file " + file + ": "
+                        + (Files.exists(file) ? "not a regular file" : "no such file"));
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_CONFIG_BYTES + 1); // bounded even if the file grows meanwhile
+            }
+            if (bytes.length > MAX_CONFIG_BYTES) {
+                throw new ConfigException("cannot read config file " + file + ": more than " + MAX_CONFIG_BYTES
+                        + " bytes");
+            }
+            lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The lacpd daemon: {@code lacpd run [flags] [--config FILE]}. Negotiates LACP on the member NICs, logs each
@@ -43,8 +44,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Lacpd {
 
-    /** The exit status after an internal error (EX_SOFTWARE). */
-    private static final int EXIT_INTERNAL_ERROR = 70;
+    /**
+     * Test builds only ({@code -Dlacpd.test-faults=true}): the request "test-fault loop", "control" or "stall"
+     * kills the event loop or a control thread with the error an exhausted heap raises, or wedges the loop.
+     */
+    private static final boolean TEST_FAULTS = Boolean.getBoolean("lacpd.test-faults");
     /** The capability bit that raw packet sockets need (linux/capability.h). */
     private static final int CAP_NET_RAW = 13;
     /** Flows the dynamic algorithm tracks at most. */
@@ -73,7 +77,10 @@ public final class Lacpd {
         this.log = new Log(config.team());
     }
 
-    /** {@code lacpd run [flags]}: exits 2 on bad settings, 1 when it cannot start, 70 on an internal error. */
+    /**
+     * {@code lacpd run [flags]}: exits 2 on bad settings, 1 when it cannot start, {@value FatalHandler#EXIT_INTERNAL_ERROR}
+     * on an internal error.
+     */
     public static void main(String[] argv) {
         if (argv.length == 0 || !argv[0].equals("run")) {
             System.err.println(argv.length == 0 ? "lacpd: a command is required (expected: run)"
@@ -90,13 +97,9 @@ public final class Lacpd {
             return;
         }
         Lacpd daemon = new Lacpd(args, config);
-        // A thread that dies of a bug would leave a daemon that neither negotiates nor answers: say what
-        // happened and exit, so that a supervisor restarts it (the shutdown hook still tells the partners).
-        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
-            daemon.log.line("internal error in thread " + thread.getName() + ", exiting: " + e);
-            e.printStackTrace();
-            System.exit(EXIT_INTERNAL_ERROR);
-        });
+        // A thread that dies of a bug or of a full heap would leave a daemon that neither negotiates nor
+        // answers: tell the partners if the loop still can, and halt, so that a supervisor restarts it.
+        Thread.setDefaultUncaughtExceptionHandler(new FatalHandler(config.team(), daemon.log, () -> daemon.runtime));
         try {
             daemon.start();
         } catch (ConfigException | MissingCapabilityException | IOException e) {
@@ -125,9 +128,9 @@ public final class Lacpd {
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
                 links, event -> {
-                    log.line(EventText.describe(event));
+                    log.limited(EventText.kind(event), EventText.describe(event));
                     team.onLacpEvent(event, System.nanoTime());
-                }, log::line);
+                }, log::notice);
         links.forwardTo(state -> r.execute((system, now) ->
                 team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
         r.start();
@@ -344,6 +347,9 @@ public final class Lacpd {
     }
 
     private String answer(String request) {
+        if (TEST_FAULTS && request.startsWith("test-fault ")) {
+            return provoke(request.substring("test-fault ".length()));
+        }
         boolean json;
         if (request.equals("status")) {
             json = false;
@@ -367,5 +373,25 @@ public final class Lacpd {
         }
         List<TeamStatus> teams = List.of(status);
         return json ? StatusJson.render(teams) : StatusText.render(teams);
+    }
+
+    /** The faults of {@link #TEST_FAULTS}; the one a full heap raises, as that is what a flood did. */
+    private String provoke(String fault) {
+        OutOfMemoryError error = new OutOfMemoryError("provoked by test-fault " + fault);
+        switch (fault) {
+            case "loop" -> runtime.execute((system, now) -> {
+                throw error;
+            });
+            case "control" -> throw error;
+            case "stall" -> runtime.execute((system, now) -> {
+                while (true) {
+                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // deaf to interrupts, as a hung call is
+                }
+            });
+            default -> {
+                return "error: unknown fault '" + fault + "' (expected: loop, control, stall)\n";
+            }
+        }
+        return "ok\n";
     }
 }

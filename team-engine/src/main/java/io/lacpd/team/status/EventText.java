@@ -3,6 +3,8 @@ package io.lacpd.team.status;
 import io.lacpd.core.LacpEvent;
 import io.lacpd.core.pdu.PortInfo;
 
+import java.util.List;
+
 /** Words a {@link LacpEvent} as one line of the daemon's log: the port or aggregator, and what happened. */
 public final class EventText {
 
@@ -34,8 +36,10 @@ public final class EventText {
         }
         if (event instanceof LacpEvent.PartnerChanged e) {
             PortInfo p = e.current();
+            List<String> odd = OddPartner.of(p);
             return e.port() + ": partner changed to system " + p.systemPriority() + "," + p.system()
-                    + " key " + p.key() + " port " + p.portPriority() + "," + p.port();
+                    + " key " + p.key() + " port " + p.portPriority() + "," + p.port()
+                    + (odd.isEmpty() ? "" : " (odd partner: " + String.join(", ", odd) + "; accepted, as 802.1AX allows)");
         }
         if (event instanceof LacpEvent.PartnerExpired e) {
             return e.port() + ": partner expired (no LACPDU within the timeout)";
@@ -52,5 +56,49 @@ public final class EventText {
         }
         // LacpEvent is sealed; Java 17 cannot check an if-chain for exhaustiveness, so a new kind lands here.
         throw new IllegalArgumentException("no wording for " + event);
+    }
+
+    /**
+     * What kind of change the event is, for rate limiting the log: its subject and what happened, e.g.
+     * "eth0: partner changed", a prefix of {@link #describe} where the wording allows.
+     */
+    public static String kind(LacpEvent event) {
+        if (event instanceof LacpEvent.PortSelected e) {
+            return e.port() + ": selected aggregator";
+        }
+        if (event instanceof LacpEvent.PortUnselected e) {
+            return e.port() + ": left aggregator";
+        }
+        if (event instanceof LacpEvent.PortAttached e) {
+            return e.port() + ": attached to aggregator";
+        }
+        if (event instanceof LacpEvent.PortDetached e) {
+            return e.port() + ": detached from aggregator";
+        }
+        if (event instanceof LacpEvent.CollectingChanged e) {
+            return e.port() + ": collecting changed";
+        }
+        if (event instanceof LacpEvent.DistributingChanged e) {
+            return e.port() + ": distributing changed";
+        }
+        if (event instanceof LacpEvent.AggregatorChanged e) {
+            return "aggregator " + e.aggregatorId() + ": attached ports";
+        }
+        if (event instanceof LacpEvent.PartnerChanged e) {
+            return e.port() + ": partner changed";
+        }
+        if (event instanceof LacpEvent.PartnerExpired e) {
+            return e.port() + ": partner expired";
+        }
+        if (event instanceof LacpEvent.PartnerDefaulted e) {
+            return e.port() + ": partner defaulted";
+        }
+        if (event instanceof LacpEvent.ChurnChanged e) {
+            return e.port() + ": " + (e.actorSide() ? "actor" : "partner") + " churn";
+        }
+        if (event instanceof LacpEvent.LoopbackDetected e) {
+            return e.port() + ": loopback";
+        }
+        throw new IllegalArgumentException("no kind for " + event);
     }
 }

@@ -145,6 +145,7 @@ public final class StatusJson {
         millis(g, "current_while_ms", p.timers().currentWhile());
         millis(g, "wait_while_ms", p.timers().waitWhile());
         g.writeEndObject();
+        strings(g, "partner_odd", OddPartner.of(p));
         g.writeObjectFieldStart("churn");
         g.writeStringField("actor", p.churn().actor().name());
         g.writeStringField("partner", p.churn().partner().name());
@@ -157,6 +158,7 @@ public final class StatusJson {
         g.writeNumberField("lacpdu_tx", c.lacpduTx());
         g.writeNumberField("lacpdu_illegal_rx", c.lacpduIllegalRx());
         g.writeNumberField("lacpdu_unknown_rx", c.lacpduUnknownRx());
+        g.writeNumberField("lacpdu_rx_dropped", c.lacpduRxDropped());
         g.writeNumberField("marker_rx", c.markerRx());
         g.writeNumberField("marker_resp_tx", c.markerResponseTx());
         g.writeNumberField("marker_resp_rx", c.markerResponseRx());

@@ -115,9 +115,14 @@ public final class StatusText {
         if (v2 != null) {
             out.append("    partner v2: ").append(v2).append('\n');
         }
+        List<String> odd = OddPartner.of(p);
+        if (!odd.isEmpty()) {
+            out.append("    odd partner: ").append(String.join(", ", odd)).append(" (accepted, as 802.1AX allows)\n");
+        }
         PortCounters c = p.counters();
         out.append("    counters: lacpdu rx ").append(c.lacpduRx()).append(" tx ").append(c.lacpduTx())
                 .append(", illegal rx ").append(c.lacpduIllegalRx()).append(", unknown rx ").append(c.lacpduUnknownRx())
+                .append(", dropped rx ").append(c.lacpduRxDropped())
                 .append(", marker rx ").append(c.markerRx()).append(" response tx ").append(c.markerResponseTx())
                 .append('\n');
         if (c.lacpduV2Rx() > 0 || c.v2TlvIllegalRx() > 0) {

@@ -158,4 +158,28 @@ class DaemonConfigTest {
         assertEquals(file + " line 3: unknown key 'speed'", error("--config", file.toString()));
         assertTrue(error("--config", dir.resolve("missing.conf").toString()).startsWith("cannot read config file "));
     }
+
+    @Test
+    void aFlagWithoutItsValueIsNamedAndTheNextFlagIsNotSwallowed() {
+        assertEquals("--team needs a value", error("--team", "--ports", "a"));
+        assertEquals("--config needs a value", error("--config", "--team", "t"));
+    }
+
+    @Test
+    void onlyARegularConfigFileOfBoundedSizeIsRead() throws IOException {
+        assertEquals("cannot read config file /dev/zero: not a regular file", error("--config", "/dev/zero"));
+        assertEquals("cannot read config file " + dir + ": not a regular file", error("--config", dir.toString()));
+        Path big = dir.resolve("big.conf");
+        Files.write(big, new byte[DaemonConfig.MAX_CONFIG_BYTES + 1]);
+        assertEquals("cannot read config file " + big + ": more than 65536 bytes",
+                error("--config", big.toString()));
+    }
+
+    @Test
+    void aFifoAsConfigFileIsRefusedWithoutBlocking() throws Exception {
+        Path fifo = dir.resolve("fifo.conf");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        assertEquals("cannot read config file " + fifo + ": not a regular file", error("--config", fifo.toString()));
+    }
 }

@@ -215,6 +215,8 @@ class DaemonTest {
                 List.of("run", "--team", "t", "--ports", "eth1", "--system-priority", "70000"),
                 List.of("run", "--config", badKey.toString()),
                 List.of("run", "--team", "t", "--ports", "eth1", "--frobnicate", "1"),
+                List.of("run", "--config", "/dev/zero"),
+                List.of("run", "--team", "--ports", "eth1"),
                 List.of("start"));
         List<String> expected = List.of(
                 "lacpd: no interface 'eth9'",
@@ -224,6 +226,8 @@ class DaemonTest {
                 "lacpd: --system-priority '70000' out of range (expected: 0..65535)",
                 "lacpd: " + badKey + " line 3: unknown key 'speed'",
                 "lacpd: unknown flag --frobnicate",
+                "lacpd: cannot read config file /dev/zero: not a regular file",
+                "lacpd: --team needs a value",
                 "lacpd: unknown command 'start' (expected: run)");
         for (int i = 0; i < cases.size(); i++) {
             List<String> args = new java.util.ArrayList<>(cases.get(i));
@@ -235,6 +239,22 @@ class DaemonTest {
             assertEquals(expected.get(i) + "\n", r.output(), "for " + args);
             assertFalse(Files.exists(lab.socket("A")), "nothing left behind for " + args);
         }
+    }
+
+    @Test
+    void aControlSocketPathThatIsAFileOrTooLongIsRefusedInOneLine() throws Exception {
+        lab = new NetnsLab(1);
+        Path file = lab.dir.resolve("notes.txt");
+        Files.writeString(file, "keep me");
+        NetnsLab.Result r = lab.runDaemonToExit("A", "run", "--team", "t", "--ports", "eth1", "--control-socket", file.toString());
+        assertEquals(1, r.exitCode(), r.output());
+        assertEquals("lacpd: control socket " + file + ": it exists and is not a socket, not replacing it\n", r.output());
+        assertEquals("keep me", Files.readString(file));
+        Path deep = lab.dir.resolve("d".repeat(100)).resolve("t.sock");
+        r = lab.runDaemonToExit("A", "run", "--team", "t", "--ports", "eth1", "--control-socket", deep.toString());
+        assertEquals(1, r.exitCode(), r.output());
+        assertEquals("lacpd: control socket " + deep + ": the path has " + deep.toString().length()
+                + " bytes (expected: at most 107, what a unix socket address holds)\n", r.output());
     }
 
     @Test

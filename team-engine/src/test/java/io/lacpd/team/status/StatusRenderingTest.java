@@ -65,7 +65,7 @@ class StatusRenderingTest {
         for (String f : List.of("aggregation", "synchronization", "collecting", "distributing")) {
             assertTrue(state.get(f).asBoolean(), f);
         }
-        for (String f : List.of("lacpdu_rx", "lacpdu_tx", "lacpdu_illegal_rx", "lacpdu_unknown_rx", "marker_rx", "marker_resp_tx")) {
+        for (String f : List.of("lacpdu_rx", "lacpdu_tx", "lacpdu_illegal_rx", "lacpdu_unknown_rx", "lacpdu_rx_dropped", "marker_rx", "marker_resp_tx")) {
             assertTrue(port.get("counters").has(f), f);
         }
         for (String f : List.of("actor", "partner", "actor_count", "partner_count")) {
