@@ -44,6 +44,7 @@ public final class Libc {
     /** As SO_SNDBUF/SO_RCVBUF but past net.core.wmem_max/rmem_max (needs CAP_NET_ADMIN). */
     public static final int SO_SNDBUFFORCE = 32;
     public static final int SO_RCVBUFFORCE = 33;
+    public static final int SO_ATTACH_FILTER = 26;
 
     public static final int SOL_PACKET = 263;
     public static final int PACKET_ADD_MEMBERSHIP = 1;

@@ -21,14 +21,9 @@ public record DataPathCounters(long txPackets, long txBytes, long rxPackets, lon
                                long dropNoMember, long dropQueueFull, long dropSendError, long malformed,
                                List<Member> members) {
 
-    /**
-     * One member's counters, since its slot was first used.
-     *
-     * @param lacpdus Slow Protocols frames received, which the data path leaves to LACP's own capture
-     */
+    /** One member's counters, since its slot was first used. */
     public record Member(int slot, String name, long txPackets, long txBytes, long rxPackets, long rxBytes,
-                         long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed,
-                         long lacpdus) {
+                         long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed) {
     }
 
     /** The member in this slot, or null. */

@@ -8,6 +8,7 @@ import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.transport.linux.Libc;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -83,6 +84,7 @@ public final class PacketSocket implements AutoCloseable {
             option(name, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
             option(name, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, BUFFER_BYTES, "SO_RCVBUFFORCE");
             option(name, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, BUFFER_BYTES, "SO_SNDBUFFORCE");
+            dropSlowProtocols(name, fd);
             ByteBuffer sll = ByteBuffer.allocate(SOCKADDR_LL_SIZE).order(ByteOrder.nativeOrder());
             sll.putShort(0, (short) Libc.AF_PACKET).putShort(2, (short) Libc.ETH_P_ALL_BE).putInt(4, ifindex);
             Libc.bind(fd, sll.array(), SOCKADDR_LL_SIZE);
@@ -94,6 +96,32 @@ public final class PacketSocket implements AutoCloseable {
             throw e;
         }
         return new PacketSocket(name, ifindex, fd);
+    }
+
+    /**
+     * Classic BPF that the kernel runs before the frame is queued to this socket: Slow Protocols frames (LACPDUs,
+     * Markers; EtherType 0x8809, the tag already taken off) are LACP's, which has its own capture, so a flood of
+     * them never costs the receive thread a wake-up or a copy. {@code ldh [12]; jeq #0x8809, drop; ret #-1}.
+     */
+    private static void dropSlowProtocols(String name, int fd) throws IOException {
+        Memory program = new Memory(4 * 8L);
+        int[][] code = {{0x28, 0, 0, 12}, {0x15, 0, 1, 0x8809}, {0x06, 0, 0, 0}, {0x06, 0, 0, 0xFFFF_FFFF}};
+        for (int i = 0; i < code.length; i++) {
+            program.setShort(i * 8L, (short) code[i][0]);
+            program.setByte(i * 8L + 2, (byte) code[i][1]);
+            program.setByte(i * 8L + 3, (byte) code[i][2]);
+            program.setInt(i * 8L + 4, code[i][3]);
+        }
+        // struct sock_fprog: unsigned short len, then (aligned) a pointer to the instructions
+        ByteBuffer fprog = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        fprog.putShort(0, (short) code.length).putLong(8, Pointer.nativeValue(program));
+        try {
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, fprog.array(), 16);
+        } catch (LastErrorException e) {
+            throw new IOException(name + ": SO_ATTACH_FILTER failed: " + e.getMessage());
+        } finally {
+            Reference.reachabilityFence(program); // the kernel copies the program during the call
+        }
     }
 
     private static void option(String name, int fd, int level, int option, int value, String what)

@@ -7,7 +7,6 @@ import com.sun.jna.Pointer;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.Distributor;
-import io.lacpd.team.datapath.FrameView;
 import io.lacpd.team.datapath.VlanTag;
 import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.team.io.MemberIsolation;
@@ -52,7 +51,6 @@ public final class TeamDataPath implements AutoCloseable {
     /** Free octets before a received frame, for the VLAN tag the kernel took off. */
     private static final int HEADROOM = VlanTag.LENGTH;
     private static final int ETHER_HEADER = 14;
-    private static final int SLOW_PROTOCOLS = 0x8809;
     /** Frames taken from one member before the next gets its turn. */
     private static final int RECEIVE_BATCH = 64;
     private static final long ACK_TIMEOUT_MILLIS = 1000;
@@ -72,8 +70,7 @@ public final class TeamDataPath implements AutoCloseable {
     private static final int RX_QUEUE_FULL = 3;
     private static final int RX_SEND_ERROR = 4;
     private static final int RX_MALFORMED = 5;
-    private static final int RX_LACPDUS = 6;
-    private static final int RX_FIELDS = 7;
+    private static final int RX_FIELDS = 6;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -286,7 +283,7 @@ public final class TeamDataPath implements AutoCloseable {
                 get(rxCounters, r + RX_NOT_COLLECTING),
                 get(txCounters, t + TX_QUEUE_FULL) + get(rxCounters, r + RX_QUEUE_FULL),
                 get(txCounters, t + TX_SEND_ERROR) + get(rxCounters, r + RX_SEND_ERROR),
-                get(rxCounters, r + RX_MALFORMED), get(rxCounters, r + RX_LACPDUS));
+                get(rxCounters, r + RX_MALFORMED));
     }
 
     private static long get(long[] counters, int i) {
@@ -410,10 +407,6 @@ public final class TeamDataPath implements AutoCloseable {
             int length = (int) n - VnetHeader.LENGTH;
             if (length < ETHER_HEADER) {
                 add(rxCounters, c + RX_MALFORMED, 1);
-                continue;
-            }
-            if (FrameView.outerEtherType(buffer, HEADROOM + VnetHeader.LENGTH, length) == SLOW_PROTOCOLS) {
-                add(rxCounters, c + RX_LACPDUS, 1);
                 continue;
             }
             if (!map.get().mayReceive(slot)) {

@@ -189,7 +189,6 @@ public final class StatusJson {
             g.writeNumberField("send_error", traffic.dropSendError());
             g.writeNumberField("malformed", traffic.malformed());
             g.writeEndObject();
-            g.writeNumberField("slow_protocols_rx", traffic.lacpdus());
             g.writeEndObject();
         }
         String reason = t.failureReason(p);

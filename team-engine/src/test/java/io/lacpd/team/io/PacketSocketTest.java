@@ -107,6 +107,20 @@ class PacketSocketTest {
         }
     }
 
+    @Test
+    void slowProtocolsFramesAreLeftToLacpsCaptureAndNeverReachTheDataSocket() throws Exception {
+        int frameLength = tcpFrame(out, 100);
+        out.putShort(VnetHeader.LENGTH + 12, (short) 0x8809); // the same frame, as a Slow Protocols one
+        for (int i = 0; i < 5; i++) {
+            sender.send(Native.getDirectBufferPointer(out), VnetHeader.LENGTH + frameLength);
+        }
+        out.putShort(VnetHeader.LENGTH + 12, (short) 0x0800);
+        sender.send(Native.getDirectBufferPointer(out), VnetHeader.LENGTH + frameLength);
+        assertEquals(VnetHeader.LENGTH + frameLength, receiveMatching(frameLength));
+        assertEquals(0x0800, in.getShort(HEADROOM + VnetHeader.LENGTH + 12) & 0xffff,
+                "the first frame of that length to arrive is the IPv4 one: the socket filter dropped the others");
+    }
+
     /** Receives on B until a frame of {@code frameLength} arrives (the veth may carry other chatter). */
     private long receiveMatching(int frameLength) throws InterruptedException {
         Pointer at = Native.getDirectBufferPointer(in).share(HEADROOM);

@@ -54,9 +54,9 @@ class StatusGoldenTest {
             team.onLink(p, net.wireAt("A", p).isUp(), MacAddress.ZERO, net.now());
         }
         DataPathCounters counters = new DataPathCounters(3000, 4_000_000, 2000, 3_000_000, 5, 1, 0, 0, 2, List.of(
-                new DataPathCounters.Member(0, "eth1", 1800, 2_500_000, 1200, 1_800_000, 0, 0, 0, 1, 12),
-                new DataPathCounters.Member(1, "eth2", 0, 0, 0, 0, 5, 0, 0, 0, 3),
-                new DataPathCounters.Member(2, "eth3", 1200, 1_500_000, 800, 1_200_000, 0, 0, 0, 1, 12)));
+                new DataPathCounters.Member(0, "eth1", 1800, 2_500_000, 1200, 1_800_000, 0, 0, 0, 1),
+                new DataPathCounters.Member(1, "eth2", 0, 0, 0, 0, 5, 0, 0, 0),
+                new DataPathCounters.Member(2, "eth3", 1200, 1_500_000, 800, 1_200_000, 0, 0, 0, 1)));
         DataPlaneStatus plane = new DataPlaneStatus(DataPlane.TAP, LoadBalancingAlgorithm.TRANSPORT_PORTS,
                 new DataPlaneStatus.TeamInterface("team0", MacAddress.parse("02:00:00:0a:00:01"), true, 1500, 7), counters);
         return new TeamStatus("team0", team.state(), net.system("A").snapshot(), plane);
