@@ -81,6 +81,7 @@ public final class LacpRuntime implements AutoCloseable {
         this.notices = notices;
         this.clock = clock;
         this.thread = new Thread(this::loop, "lacp-loop");
+        thread.setPriority(Thread.MAX_PRIORITY); // the protocol's timers before frame floods and data
     }
 
     /** From a capture thread: frames wait; the loop's advance after the wake-up takes them. */

@@ -88,6 +88,9 @@ public final class PcapFrameChannel implements FrameChannel {
         this.onFrame = onFrame;
         this.captureThread = new Thread(this::capture, "capture-" + name);
         captureThread.setDaemon(true);
+        // A flood on one port keeps its capture thread busy: below the loop, which must keep every other port's
+        // LACPDUs on time (the JVM maps priorities to nice values with -XX:ThreadPriorityPolicy=1, as root)
+        captureThread.setPriority(Thread.MIN_PRIORITY);
     }
 
     /**

@@ -35,7 +35,7 @@ class FloodTest {
     private static final long SECONDS = Long.getLong("lacpd.flood-seconds", 30);
     /** The JVM of the launcher (scripts/daemon-jvm): its heap ceiling is 64 MB. */
     private static final List<String> DAEMON_JVM = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx64m",
-            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k");
+            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k", "-XX:ThreadPriorityPolicy=1");
     /** What scripts/daemon-jvm promises: well under 150 MB resident. */
     private static final long RSS_CEILING_KB = 150 * 1024;
     private static final String MAC_A_ETH2 = "02:00:00:0a:00:02";
