@@ -164,12 +164,16 @@ class OvsOptionsTest {
         String text = LacpCtl.run(List.of("--socket", lab.socket("A").toString(), "status"));
         assertTrue(text.contains("min links: 2 (held down: only 1 member could carry traffic)"), text);
 
+        // The standard keeps a disabled port Selected while its partner record stands (802.1AX-2014 6.4.12,
+        // PORT_DISABLED clears only the partner's Synchronization): back with the same partner, it rejoins at
+        // once, with no Aggregate_Wait_Time.
         t0 = System.nanoTime();
         lab.inNs("B", "ip", "link", "set", "eth2", "up");
         long[] up = Poll.each("both links back, the team up", t0, 15_000, diag,
                 () -> OvsTrafficTest.oursAllCarrying(lab.status("A")) && kernelCarrier(lab).equals("1"),
                 () -> OvsTrafficTest.ovsAllEnabled(ovs));
         Results.record("OVS min-links 2: eth2 plugged back to team up, tA carrier 1", ms(up[0]));
+        Results.record("OVS min-links 2: eth2 plugged back to OVS using both", ms(up[1]));
         team = lab.status("A");
         assertEquals("up", team.get("status").asText());
         assertEquals(false, team.get("held_down").asBoolean(), team.toString());
