@@ -266,5 +266,6 @@ class OvsOptionsTest {
     private static void assertChoice(NetnsLab lab, String line) throws Exception {
         String text = LacpCtl.run(List.of("--socket", lab.socket("A").toString(), "status"));
         assertTrue(text.contains(line), "status says " + line + ":\n" + text);
+        Results.note("status: " + line);
     }
 }
