@@ -47,7 +47,8 @@ public final class Results {
         System.out.println("interop: " + line);
     }
 
-    static double median(List<Double> values) {
+    /** The median of the samples. */
+    public static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(Double::compare);
         int n = sorted.size();
