@@ -54,6 +54,8 @@ public final class Libc {
     public static final int PACKET_MR_MULTICAST = 0;
     public static final int PACKET_MR_PROMISC = 1;
     public static final int PACKET_MR_UNICAST = 3;
+    /** struct packet_mreq: int mr_ifindex, unsigned short mr_type, mr_alen, unsigned char mr_address[8]. */
+    public static final int PACKET_MREQ_SIZE = 16;
 
     public static final int MSG_DONTWAIT = 0x40;
     /** On netlink sockets: make recv return the datagram's real length even when it did not fit. */
@@ -168,6 +170,22 @@ public final class Libc {
     public static void setsockoptInt(int fd, int level, int option, int value) throws LastErrorException {
         byte[] v = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
         setsockopt(fd, level, option, v, v.length);
+    }
+
+    /**
+     * PACKET_ADD_MEMBERSHIP of one MAC on the interface {@code ifindex}: the kernel keeps it in the receive filter
+     * (or, for {@link #PACKET_MR_PROMISC}, keeps the interface promiscuous) until {@code fd} is closed.
+     *
+     * @param type   {@link #PACKET_MR_MULTICAST}, {@link #PACKET_MR_UNICAST} or {@link #PACKET_MR_PROMISC}
+     * @param mac48  the 48-bit address, its first octet in bits 47..40
+     */
+    public static void addMembership(int fd, int ifindex, int type, long mac48) throws LastErrorException {
+        ByteBuffer mreq = ByteBuffer.allocate(PACKET_MREQ_SIZE).order(ByteOrder.nativeOrder());
+        mreq.putInt(ifindex).putShort((short) type).putShort((short) 6);
+        for (int shift = 40; shift >= 0; shift -= 8) {
+            mreq.put((byte) (mac48 >>> shift));
+        }
+        setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq.array(), PACKET_MREQ_SIZE);
     }
 
     /** A struct ifreq naming {@code interfaceName}, the rest zero; the caller fills the union at offset 16. */

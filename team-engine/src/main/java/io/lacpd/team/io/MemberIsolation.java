@@ -7,7 +7,6 @@ import io.lacpd.transport.linux.Libc;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +49,6 @@ public final class MemberIsolation implements AutoCloseable {
     private static final byte[] DROP_PROGRAM = {
             (byte) 0xb7, 0, 0, 0, 2, 0, 0, 0,
             (byte) 0x95, 0, 0, 0, 0, 0, 0, 0};
-    private static final int PACKET_MREQ_SIZE = 16;
     private static final int IPV6_SCOPE_GLOBAL = 0;
 
     private final String name;
@@ -280,27 +278,15 @@ public final class MemberIsolation implements AutoCloseable {
         }
         try {
             try {
-                Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_ADD_MEMBERSHIP,
-                        packetMreq(ifindex, Libc.PACKET_MR_UNICAST, mac), PACKET_MREQ_SIZE);
+                Libc.addMembership(fd, ifindex, Libc.PACKET_MR_UNICAST, mac.bits());
             } catch (LastErrorException e) {
-                Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_ADD_MEMBERSHIP,
-                        packetMreq(ifindex, Libc.PACKET_MR_PROMISC, mac), PACKET_MREQ_SIZE);
+                Libc.addMembership(fd, ifindex, Libc.PACKET_MR_PROMISC, mac.bits());
             }
             return fd;
         } catch (LastErrorException e) {
             Libc.closeQuietly(fd);
             throw new IOException(name + ": cannot receive for " + mac + ": " + e.getMessage());
         }
-    }
-
-    /** struct packet_mreq: int mr_ifindex, unsigned short mr_type, mr_alen, unsigned char mr_address[8]. */
-    private static byte[] packetMreq(int ifindex, int type, MacAddress mac) {
-        ByteBuffer mreq = ByteBuffer.allocate(PACKET_MREQ_SIZE).order(ByteOrder.nativeOrder());
-        mreq.putInt(ifindex).putShort((short) type).putShort((short) 6);
-        for (int shift = 40; shift >= 0; shift -= 8) {
-            mreq.put((byte) (mac.bits() >>> shift));
-        }
-        return mreq.array();
     }
 
     /** The member's name. */
