@@ -9,6 +9,7 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -167,9 +168,28 @@ public final class Libc {
     public static native int poll(Pointer fds, long count, int timeoutMillis);
 
     /** setsockopt(2) with an int value. */
-    public static void setsockoptInt(int fd, int level, int option, int value) throws LastErrorException {
+    public static int setsockoptInt(int fd, int level, int option, int value) throws LastErrorException {
         byte[] v = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
-        setsockopt(fd, level, option, v, v.length);
+        return setsockopt(fd, level, option, v, v.length);
+    }
+
+    /** A setup call: one of the calls above that throw {@link LastErrorException}. */
+    @FunctionalInterface
+    public interface Call {
+        int run() throws LastErrorException;
+    }
+
+    /**
+     * Runs a setup call; libc's failure becomes an {@link IOException} reading {@code failure + ": " + why}.
+     *
+     * @return what the call returned (the descriptor, for one that opens)
+     */
+    public static int check(String failure, Call call) throws IOException {
+        try {
+            return call.run();
+        } catch (LastErrorException e) {
+            throw new IOException(failure + ": " + e.getMessage());
+        }
     }
 
     /**

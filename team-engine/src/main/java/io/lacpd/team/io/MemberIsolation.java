@@ -127,12 +127,8 @@ public final class MemberIsolation implements AutoCloseable {
     private static int lock(String name, Path lockDirectory) throws IOException {
         Files.createDirectories(lockDirectory);
         Path file = lockFile(name, lockDirectory);
-        int fd;
-        try {
-            fd = Libc.open(file.toString(), Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0644);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot open " + file + ": " + e.getMessage());
-        }
+        int fd = Libc.check("cannot open " + file,
+                () -> Libc.open(file.toString(), Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0644));
         try {
             Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB);
         } catch (LastErrorException e) {
@@ -146,12 +142,8 @@ public final class MemberIsolation implements AutoCloseable {
     }
 
     private static void refuseAddressed(String name, int ifindex) throws IOException {
-        int s;
-        try {
-            s = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot check the addresses of " + name + ": " + e.getMessage());
-        }
+        int s = Libc.check("cannot check the addresses of " + name,
+                () -> Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0));
         try {
             ByteBuffer ifr = Libc.ifreq(name);
             Libc.ioctl(s, Libc.SIOCGIFADDR, ifr.array());
@@ -270,12 +262,8 @@ public final class MemberIsolation implements AutoCloseable {
 
     /** The team MAC into the unicast filter, or promiscuous mode when the kernel refuses that. */
     private static int addUnicast(String name, int ifindex, MacAddress mac) throws IOException {
-        int fd;
-        try {
-            fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot open a packet socket for " + name + ": " + e.getMessage());
-        }
+        int fd = Libc.check("cannot open a packet socket for " + name,
+                () -> Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0));
         try {
             try {
                 Libc.addMembership(fd, ifindex, Libc.PACKET_MR_UNICAST, mac.bits());

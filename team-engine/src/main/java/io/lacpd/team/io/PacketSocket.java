@@ -1,6 +1,5 @@
 package io.lacpd.team.io;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -69,13 +68,9 @@ public final class PacketSocket implements AutoCloseable {
         if (ifindex == 0) {
             throw new IOException("no interface " + name);
         }
-        int fd;
-        try {
-            // protocol 0 receives nothing until bind: no frame of another interface slips in first
-            fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot open a packet socket for " + name + ": " + e.getMessage());
-        }
+        // protocol 0 receives nothing until bind: no frame of another interface slips in first
+        int fd = Libc.check("cannot open a packet socket for " + name,
+                () -> Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0));
         try {
             // VNET_HDR first: the kernel refuses it once a ring or a binding is in place
             option(name, fd, Libc.SOL_PACKET, Libc.PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
@@ -85,11 +80,8 @@ public final class PacketSocket implements AutoCloseable {
             option(name, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, BUFFER_BYTES, "SO_SNDBUFFORCE");
             ByteBuffer sll = ByteBuffer.allocate(SOCKADDR_LL_SIZE).order(ByteOrder.nativeOrder());
             sll.putShort(0, (short) Libc.AF_PACKET).putShort(2, (short) Libc.ETH_P_ALL_BE).putInt(4, ifindex);
-            Libc.bind(fd, sll.array(), SOCKADDR_LL_SIZE);
-        } catch (LastErrorException e) {
-            Libc.closeQuietly(fd);
-            throw new IOException("cannot bind a packet socket to " + name + ": " + e.getMessage());
-        } catch (IOException e) {
+            Libc.check("cannot bind a packet socket to " + name, () -> Libc.bind(fd, sll.array(), SOCKADDR_LL_SIZE));
+        } catch (IOException | RuntimeException e) {
             Libc.closeQuietly(fd);
             throw e;
         }
@@ -98,11 +90,7 @@ public final class PacketSocket implements AutoCloseable {
 
     private static void option(String name, int fd, int level, int option, int value, String what)
             throws IOException {
-        try {
-            Libc.setsockoptInt(fd, level, option, value);
-        } catch (LastErrorException e) {
-            throw new IOException(name + ": " + what + " failed: " + e.getMessage());
-        }
+        Libc.check(name + ": " + what + " failed", () -> Libc.setsockoptInt(fd, level, option, value));
     }
 
     public String name() {

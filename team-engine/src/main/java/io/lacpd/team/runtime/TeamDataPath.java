@@ -1,6 +1,5 @@
 package io.lacpd.team.runtime;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -130,24 +129,28 @@ public final class TeamDataPath implements AutoCloseable {
             throws IOException {
         TapDevice tap = TapDevice.open(tapName, teamMac, mtu);
         int txWake;
+        try {
+            txWake = eventfd();
+        } catch (IOException e) {
+            tap.close();
+            throw e;
+        }
         int rxWake;
         try {
-            txWake = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-        } catch (LastErrorException e) {
-            tap.close();
-            throw new IOException("cannot create an eventfd: " + e.getMessage());
-        }
-        try {
-            rxWake = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-        } catch (LastErrorException e) {
+            rxWake = eventfd();
+        } catch (IOException e) {
             Libc.closeQuietly(txWake);
             tap.close();
-            throw new IOException("cannot create an eventfd: " + e.getMessage());
+            throw e;
         }
         TeamDataPath path = new TeamDataPath(tap, teamMac, distributor, txWake, rxWake);
         path.txThread.start();
         path.rxThread.start();
         return path;
+    }
+
+    private static int eventfd() throws IOException {
+        return Libc.check("cannot create an eventfd", () -> Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC));
     }
 
     /** The team interface's name. */
