@@ -251,8 +251,8 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
     }
 
     /** One of {@code values}, by our name or Windows', in any case; the error lists our names. */
-    private static <T> T named(Map<String, String> s, String key, T[] values, T dflt,
-                               Function<String, Optional<T>> parse, Function<String, String> label)
+    static <T> T named(Map<String, String> s, String key, T[] values, T dflt,
+                       Function<String, Optional<T>> parse, Function<String, String> label)
             throws ConfigException {
         String v = s.get(key);
         if (v == null) {

@@ -8,12 +8,9 @@ import io.lacpd.team.AggregatorSelect;
 import io.lacpd.team.TeamPolicy;
 import io.lacpd.team.member.MemberMap;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -69,30 +66,14 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, Aggregator
             throw new ConfigException(label.apply("min-links") + " '" + minLinks + "' (expected: 0.." + MemberMap.MAX_MEMBERS
                     + ", the most members a team has)");
         }
-        return new LacpOptions(wait, partnerAdmin(s, label), aggregatorSelect(s, label), minLinks);
+        AggregatorSelect select = DaemonConfig.named(s, "aggregator-select", AggregatorSelect.values(),
+                DEFAULTS.aggregatorSelect, AggregatorSelect::parse, label);
+        return new LacpOptions(wait, partnerAdmin(s, label), select, minLinks);
     }
 
     /** The team's rules from these options. */
     public TeamPolicy teamPolicy() {
         return new TeamPolicy(aggregatorSelect, minLinks);
-    }
-
-    private static AggregatorSelect aggregatorSelect(Map<String, String> s, Function<String, String> label)
-            throws ConfigException {
-        String v = s.get("aggregator-select");
-        if (v == null) {
-            return DEFAULTS.aggregatorSelect;
-        }
-        Optional<AggregatorSelect> rule = AggregatorSelect.parse(v.strip());
-        if (rule.isEmpty()) {
-            List<String> names = new ArrayList<>();
-            for (AggregatorSelect a : AggregatorSelect.values()) {
-                names.add(a.configName());
-            }
-            throw new ConfigException(label.apply("aggregator-select") + " '" + v.strip() + "' (expected: "
-                    + String.join("|", names) + ")");
-        }
-        return rule.get();
     }
 
     private static PortInfo partnerAdmin(Map<String, String> s, Function<String, String> label) throws ConfigException {
