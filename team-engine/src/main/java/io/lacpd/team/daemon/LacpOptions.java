@@ -67,7 +67,7 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, Aggregator
                     + ", the most members a team has)");
         }
         AggregatorSelect select = DaemonConfig.named(s, "aggregator-select", AggregatorSelect.values(),
-                DEFAULTS.aggregatorSelect, AggregatorSelect::parse, label);
+                DEFAULTS.aggregatorSelect, label);
         return new LacpOptions(wait, partnerAdmin(s, label), select, minLinks);
     }
 
