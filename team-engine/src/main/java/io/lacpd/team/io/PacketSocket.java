@@ -39,6 +39,9 @@ public final class PacketSocket implements AutoCloseable {
     private final int fd;
     private final Memory message = new Memory(MSGHDR_SIZE + 16 + CONTROL_SIZE);
     private final ByteBuffer control;
+    /** The buffer the iovec in {@link #message} points to now. */
+    private Pointer iovBase;
+    private int iovLength;
     private int vlanTci = NO_VLAN;
     private int vlanTpid;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -115,20 +118,26 @@ public final class PacketSocket implements AutoCloseable {
      *         {@code -EMSGSIZE} for a frame that did not fit)
      */
     public long receive(Pointer at, int capacity) {
-        message.setPointer(MSGHDR_SIZE, at);
-        message.setLong(MSGHDR_SIZE + 8, capacity);
+        if (at != iovBase || capacity != iovLength) {
+            // the kernel leaves the iovec as it is: a caller that receives into one buffer sets it once
+            message.setPointer(MSGHDR_SIZE, at);
+            message.setLong(MSGHDR_SIZE + 8, capacity);
+            iovBase = at;
+            iovLength = capacity;
+        }
         message.setLong(40, CONTROL_SIZE);
         message.setInt(48, 0);
         long n = Libc.recvmsg(fd, message, Libc.MSG_DONTWAIT);
         if (n < 0) {
             return -Native.getLastError();
         }
-        if ((message.getInt(48) & MSG_TRUNC) != 0) {
+        int flags = message.getInt(48);
+        if ((flags & MSG_TRUNC) != 0) {
             return -Libc.EMSGSIZE;
         }
         vlanTci = NO_VLAN;
         long controlLength = message.getLong(40);
-        if (controlLength >= 16 + 20 && (message.getInt(48) & MSG_CTRUNC) == 0
+        if (controlLength >= 16 + 20 && (flags & MSG_CTRUNC) == 0
                 && control.getInt(8) == Libc.SOL_PACKET && control.getInt(12) == Libc.PACKET_AUXDATA) {
             int status = control.getInt(16);
             if ((status & TP_STATUS_VLAN_VALID) != 0) {
