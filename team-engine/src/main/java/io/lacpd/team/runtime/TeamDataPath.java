@@ -88,7 +88,6 @@ public final class TeamDataPath implements AutoCloseable {
     private final AtomicReference<MemberMap> map = new AtomicReference<>(MemberMap.EMPTY);
     private volatile Slots slots = new Slots(0, new PacketSocket[MemberMap.MAX_MEMBERS]);
     private final MemberIsolation[] isolations = new MemberIsolation[MemberMap.MAX_MEMBERS];
-    private final String[] names = new String[MemberMap.MAX_MEMBERS];
     private final long[] txCounters = new long[TEAM_MALFORMED + 1];
     private final long[] rxCounters = new long[MemberMap.MAX_MEMBERS * RX_FIELDS];
     private volatile long txSeen;
@@ -197,8 +196,8 @@ public final class TeamDataPath implements AutoCloseable {
         if (!running) {
             throw new IllegalStateException(tap.name() + " is closed");
         }
-        if (names[slot] != null) {
-            throw new IllegalStateException("slot " + slot + " holds " + names[slot]);
+        if (isolations[slot] != null) {
+            throw new IllegalStateException("slot " + slot + " holds " + isolations[slot].name());
         }
         MemberIsolation isolation = MemberIsolation.take(name, teamMac);
         PacketSocket socket;
@@ -209,7 +208,6 @@ public final class TeamDataPath implements AutoCloseable {
             throw e;
         }
         isolations[slot] = isolation;
-        names[slot] = name;
         PacketSocket[] next = slots.sockets().clone();
         next[slot] = socket;
         replaceSlots(next);
@@ -227,7 +225,6 @@ public final class TeamDataPath implements AutoCloseable {
         socket.close();
         isolations[slot].close();
         isolations[slot] = null;
-        names[slot] = null;
     }
 
     /** Publishes the sockets and waits until both data threads have let go of the old ones. */
@@ -249,9 +246,11 @@ public final class TeamDataPath implements AutoCloseable {
 
     /** The counters now; allocates the snapshot, not the data path. */
     public DataPathCounters counters() {
-        String[] present;
+        String[] present = new String[MemberMap.MAX_MEMBERS];
         synchronized (this) {
-            present = names.clone();
+            for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
+                present[slot] = isolations[slot] == null ? null : isolations[slot].name();
+            }
         }
         List<DataPathCounters.Member> members = new ArrayList<>();
         long txPackets = 0;
@@ -471,7 +470,6 @@ public final class TeamDataPath implements AutoCloseable {
                     socket.close();
                     isolations[slot].close();
                     isolations[slot] = null;
-                    names[slot] = null;
                 }
             }
             slots = new Slots(slots.epoch() + 1, new PacketSocket[MemberMap.MAX_MEMBERS]);
