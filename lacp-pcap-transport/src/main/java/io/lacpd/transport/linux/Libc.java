@@ -39,7 +39,6 @@ public final class Libc {
     public static final int ETH_P_ALL_BE = 0x0300;
 
     public static final int SOL_SOCKET = 1;
-    public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_RCVTIMEO = 20;
     /** As SO_SNDBUF/SO_RCVBUF but past net.core.wmem_max/rmem_max (needs CAP_NET_ADMIN). */
@@ -94,13 +93,10 @@ public final class Libc {
     public static final int IFNAMSIZ = 16;
 
     public static final int EINTR = 4;
-    public static final int ENXIO = 6;
     public static final int EAGAIN = 11;
-    public static final int EBUSY = 16;
     public static final int EINVAL = 22;
     public static final int EMSGSIZE = 90;
     public static final int EADDRNOTAVAIL = 99;
-    public static final int ENETDOWN = 100;
     public static final int ENOBUFS = 105;
 
     static {

@@ -34,8 +34,6 @@ public final class PacketSocket implements AutoCloseable {
     private static final int MSGHDR_SIZE = 56;
     private static final int CONTROL_SIZE = 64;
 
-    private final String name;
-    private final int ifindex;
     private final int fd;
     private final Memory message = new Memory(MSGHDR_SIZE + 16 + CONTROL_SIZE);
     private final ByteBuffer control;
@@ -46,9 +44,7 @@ public final class PacketSocket implements AutoCloseable {
     private int vlanTpid;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PacketSocket(String name, int ifindex, int fd) {
-        this.name = name;
-        this.ifindex = ifindex;
+    private PacketSocket(int fd) {
         this.fd = fd;
         message.clear();
         Pointer iov = message.share(MSGHDR_SIZE);
@@ -88,20 +84,12 @@ public final class PacketSocket implements AutoCloseable {
             Libc.closeQuietly(fd);
             throw e;
         }
-        return new PacketSocket(name, ifindex, fd);
+        return new PacketSocket(fd);
     }
 
     private static void option(String name, int fd, int level, int option, int value, String what)
             throws IOException {
         Libc.check(name + ": " + what + " failed", () -> Libc.setsockoptInt(fd, level, option, value));
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public int ifindex() {
-        return ifindex;
     }
 
     /** The descriptor, for poll(2). */
