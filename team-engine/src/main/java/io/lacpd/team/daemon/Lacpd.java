@@ -49,7 +49,10 @@ public final class Lacpd {
     private static final int CAP_NET_RAW = 13;
     /** Flows the dynamic algorithm tracks at most. */
     private static final int FLOWLETS = 4096;
-    /** The pause after which a dynamic flow may move (datapath.md: 1 ms is safe on NICs, 500 us on veth). */
+    /**
+     * The pause after which a dynamic flow may move: longer than the queue it leaves behind on its old member, so
+     * the move cannot reorder it (1 ms is safe on NICs, 500 us would do on veth).
+     */
     private static final long FLOWLET_GAP = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final List<String> args;
