@@ -304,10 +304,8 @@ public final class TeamDataPath implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
         Pointer frame = Native.getDirectBufferPointer(buffer);
         Memory fds = new Memory(2L * Libc.POLLFD_SIZE);
-        fds.setInt(0, tap.fd());
-        fds.setShort(4, Libc.POLLIN);
-        fds.setInt(Libc.POLLFD_SIZE, txWake);
-        fds.setShort(Libc.POLLFD_SIZE + 4, Libc.POLLIN);
+        pollIn(fds, 0, tap.fd());
+        pollIn(fds, 1, txWake);
         Memory drain = new Memory(8);
         while (running) {
             long n = tap.read(frame, BUFFER_BYTES);
@@ -368,14 +366,12 @@ public final class TeamDataPath implements AutoCloseable {
             Slots s = slots;
             if (s.epoch() != epoch) {
                 epoch = s.epoch();
-                fds.setInt(0, rxWake);
-                fds.setShort(4, Libc.POLLIN);
+                pollIn(fds, 0, rxWake);
                 count = 1;
                 for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
                     PacketSocket socket = s.sockets()[slot];
                     if (socket != null) {
-                        fds.setInt((long) count * Libc.POLLFD_SIZE, socket.fd());
-                        fds.setShort((long) count * Libc.POLLFD_SIZE + 4, Libc.POLLIN);
+                        pollIn(fds, count, socket.fd());
                         polled[count] = socket;
                         slotOf[count] = slot;
                         count++;
@@ -396,6 +392,13 @@ public final class TeamDataPath implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Entry {@code index} of a struct pollfd array: wait for {@code fd} to be readable. */
+    private static void pollIn(Memory fds, int index, int fd) {
+        long at = (long) index * Libc.POLLFD_SIZE;
+        fds.setInt(at, fd);
+        fds.setShort(at + 4, Libc.POLLIN);
     }
 
     private void receiveFrom(PacketSocket socket, int slot, ByteBuffer buffer, Pointer base, Pointer received) {
