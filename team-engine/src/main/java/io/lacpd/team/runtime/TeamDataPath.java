@@ -168,16 +168,20 @@ public final class TeamDataPath implements AutoCloseable {
      */
     public synchronized void publish(MemberMap next) throws IOException {
         map.set(next);
-        boolean on = next.transmitting() > 0;
+        boolean on = carrier(next);
         if (on != carrier) {
             tap.setCarrier(on);
             carrier = on;
         }
     }
 
-    /** The member map in force. */
-    public MemberMap memberMap() {
-        return map.get();
+    /** Whether the team interface is given carrier by the map in force: while some member may transmit. */
+    public boolean carrier() {
+        return carrier(map.get());
+    }
+
+    private static boolean carrier(MemberMap map) {
+        return map.transmitting() > 0;
     }
 
     /**
