@@ -35,8 +35,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@code lacp}: the active aggregator is chosen among those with distributing ports by the policy's
  *       {@link AggregatorSelect} rule (most members by default, ties: the lowest id), as Linux bonding's ad_select;
- *       a member transmits when Distributing in it and receives when Collecting in it. A team uses one aggregator at a time, so links to another partner or with another key
- *       stay out of its traffic.</li>
+ *       a member transmits when Distributing in it and receives when Collecting in it. A team uses one
+ *       aggregator at a time, so links to another partner or with another key stay out of its traffic.</li>
  *   <li>{@code static}: every member with link up transmits and receives.</li>
  *   <li>{@code switch-independent}: Active members with link up; when none has link, the Standby ones with link
  *       up.</li>
