@@ -1,5 +1,6 @@
 package io.lacpd.team.io;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
