@@ -7,7 +7,9 @@ import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.AggregatorSelect;
 import io.lacpd.team.TeamPolicy;
 import io.lacpd.team.member.MemberMap;
+import io.lacpd.team.status.StatusJson;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,16 +34,16 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, Aggregator
             "partner-admin-key", "partner-admin-port", "partner-admin-port-priority", "partner-admin-state", "aggregator-select",
             "min-links");
 
-    /** The state bits {@code partner-admin-state} names, in the status' words. */
+    /**
+     * The state bits {@code partner-admin-state} names, in the status' words ({@link StatusJson#bitName}); Defaulted
+     * and Expired are not among them, as they describe the receiver's own machine.
+     */
     private static final Map<String, StateBit> STATE_WORDS = new LinkedHashMap<>();
 
     static {
-        STATE_WORDS.put("activity", StateBit.LACP_ACTIVITY);
-        STATE_WORDS.put("timeout", StateBit.LACP_TIMEOUT);
-        STATE_WORDS.put("aggregation", StateBit.AGGREGATION);
-        STATE_WORDS.put("synchronization", StateBit.SYNCHRONIZATION);
-        STATE_WORDS.put("collecting", StateBit.COLLECTING);
-        STATE_WORDS.put("distributing", StateBit.DISTRIBUTING);
+        for (StateBit bit : EnumSet.range(StateBit.LACP_ACTIVITY, StateBit.DISTRIBUTING)) {
+            STATE_WORDS.put(StatusJson.bitName(bit), bit);
+        }
     }
 
     /** The longest Aggregate_Wait_Time accepted, in milliseconds. */
