@@ -7,7 +7,7 @@ package io.lacpd.core;
 public enum FailureReason {
     /** Port_Enabled is FALSE: the link is down. */
     LINK_DOWN,
-    /** LACP_Enabled is FALSE: the link is half duplex. */
+    /** LACP_Enabled is FALSE: the link is half duplex, or the port's settings keep LACP off (a Static member). */
     LACP_DISABLED,
     /** The partner is this very system (same system priority and MAC): the link loops back. */
     LOOPBACK,

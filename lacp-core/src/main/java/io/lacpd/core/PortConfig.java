@@ -47,12 +47,6 @@ public record PortConfig(String name, int portNumber, int portPriority, int key,
         }
     }
 
-    /** Settings of a port that runs LACP. */
-    public PortConfig(String name, int portNumber, int portPriority, int key, LacpActivity activity, LacpTimeout timeout,
-                      boolean aggregatable, PortInfo partnerAdmin) {
-        this(name, portNumber, portPriority, key, activity, timeout, aggregatable, partnerAdmin, true);
-    }
-
     /** Settings whose partner admin values are all zero ({@link PortInfo#NONE}): no partner while none is heard. */
     public PortConfig(String name, int portNumber, int portPriority, int key, LacpActivity activity, LacpTimeout timeout,
                       boolean aggregatable) {

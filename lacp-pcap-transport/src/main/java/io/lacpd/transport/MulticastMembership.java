@@ -5,8 +5,6 @@ import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.transport.linux.Libc;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,9 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * when the socket is closed, also when the process dies, so nothing is left behind on the interface.
  */
 final class MulticastMembership implements AutoCloseable {
-
-    /** struct packet_mreq: int mr_ifindex, unsigned short mr_type, mr_alen, unsigned char mr_address[8]. */
-    private static final int PACKET_MREQ_SIZE = 16;
 
     private final int fd;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -43,24 +38,13 @@ final class MulticastMembership implements AutoCloseable {
             throw new IOException("cannot open a packet socket for " + interfaceName + ": " + e.getMessage());
         }
         try {
-            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_ADD_MEMBERSHIP, packetMreq(ifindex, group),
-                    PACKET_MREQ_SIZE);
+            Libc.addMembership(fd, ifindex, Libc.PACKET_MR_MULTICAST, group.bits());
         } catch (LastErrorException e) {
             Libc.closeQuietly(fd);
             throw new IOException("cannot add " + group + " to the multicast filter of " + interfaceName + ": "
                     + e.getMessage());
         }
         return new MulticastMembership(fd);
-    }
-
-    private static byte[] packetMreq(int ifindex, MacAddress group) {
-        ByteBuffer mreq = ByteBuffer.allocate(PACKET_MREQ_SIZE).order(ByteOrder.nativeOrder());
-        mreq.putInt(ifindex).putShort((short) Libc.PACKET_MR_MULTICAST)
-                .putShort((short) RtnetlinkParser.ETHER_ADDR_LEN);
-        for (int shift = 40; shift >= 0; shift -= 8) {
-            mreq.put((byte) (group.bits() >>> shift));
-        }
-        return mreq.array();
     }
 
     /** Leaves the group: closing the socket drops its membership. */

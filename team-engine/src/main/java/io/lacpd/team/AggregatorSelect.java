@@ -1,5 +1,7 @@
 package io.lacpd.team;
 
+import io.lacpd.team.mode.ConfigNamed;
+
 import java.util.Locale;
 import java.util.Optional;
 
@@ -7,7 +9,7 @@ import java.util.Optional;
  * Which aggregator carries the team's traffic when its members distribute in several (other partners, other
  * keys), as Linux bonding's {@code ad_select} chooses. Ties go to the lowest aggregator id.
  */
-public enum AggregatorSelect {
+public enum AggregatorSelect implements ConfigNamed {
     /** The most distributing members (bonding's {@code count}; the default). */
     COUNT,
     /** The most total link speed of its distributing members, then the most members (bonding's {@code bandwidth}). */
@@ -23,19 +25,14 @@ public enum AggregatorSelect {
      */
     PRIORITY;
 
-    /** The name config and status use, e.g. {@code bandwidth}. */
+    @Override
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** The rule of that name, in any case. */
     public static Optional<AggregatorSelect> parse(String text) {
-        for (AggregatorSelect s : values()) {
-            if (s.configName().equals(text.toLowerCase(Locale.ROOT))) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return ConfigNamed.parse(values(), text);
     }
 
     @Override

@@ -35,8 +35,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@code lacp}: the active aggregator is chosen among those with distributing ports by the policy's
  *       {@link AggregatorSelect} rule (most members by default, ties: the lowest id), as Linux bonding's ad_select;
- *       a member transmits when Distributing in it and receives when Collecting in it. A team uses one aggregator at a time, so links to another partner or with another key
- *       stay out of its traffic.</li>
+ *       a member transmits when Distributing in it and receives when Collecting in it. A team uses one
+ *       aggregator at a time, so links to another partner or with another key stay out of its traffic.</li>
  *   <li>{@code static}: every member with link up transmits and receives.</li>
  *   <li>{@code switch-independent}: Active members with link up; when none has link, the Standby ones with link
  *       up.</li>
@@ -202,7 +202,7 @@ public final class Team {
         onLink(name, up, mac, 0, now);
     }
 
-    /** An event of the team's LACP system: the attachment, Collecting and Distributing of its ports. */
+    /** An event of the team's LACP system: the attachment, Collecting, Distributing and partner of its ports. */
     public void onLacpEvent(LacpEvent event, long now) {
         if (event instanceof LacpEvent.PortAttached e) {
             facts(e.port()).aggregator = e.aggregatorId();
@@ -217,14 +217,14 @@ public final class Team {
         } else if (event instanceof LacpEvent.PartnerDefaulted e) {
             partners.remove(e.port()); // the admin values, which events do not carry
         } else {
-            return; // selection, partners, churn: they matter through the events above
+            return; // selection, churn: they matter through the events above
         }
         update(now);
     }
 
     /**
-     * Everything the LACP system says at once, in place of what its events said: the attachment, Collecting
-     * and Distributing of every port, and the links of the members it has.
+     * Everything the LACP system says at once, in place of what its events said: the attachment, Collecting,
+     * Distributing and partner of every port, and the links of the members it has.
      */
     public void onLacpSnapshot(SystemSnapshot snapshot, long now) {
         lacp.clear();

@@ -10,8 +10,8 @@ import java.util.List;
  * What a {@link Team} says at one moment, immutable: the source of status output and of the data path's map.
  *
  * @param mode             the teaming mode
- * @param health           up, degraded or down
  * @param policy           the rules the answer was reached by
+ * @param health           up, degraded or down
  * @param activeAggregator the LACP aggregator carrying the team's traffic, or 0 for none (and outside lacp mode)
  * @param activeReason     why that aggregator, by the policy's {@link AggregatorSelect} rule
  * @param activeTie        another aggregator was as good by that rule: the lower id won

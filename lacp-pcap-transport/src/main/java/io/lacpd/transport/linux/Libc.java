@@ -9,6 +9,7 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,6 @@ public final class Libc {
     public static final int ETH_P_ALL_BE = 0x0300;
 
     public static final int SOL_SOCKET = 1;
-    public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_RCVTIMEO = 20;
     /** As SO_SNDBUF/SO_RCVBUF but past net.core.wmem_max/rmem_max (needs CAP_NET_ADMIN). */
@@ -55,6 +55,8 @@ public final class Libc {
     public static final int PACKET_MR_MULTICAST = 0;
     public static final int PACKET_MR_PROMISC = 1;
     public static final int PACKET_MR_UNICAST = 3;
+    /** struct packet_mreq: int mr_ifindex, unsigned short mr_type, mr_alen, unsigned char mr_address[8]. */
+    public static final int PACKET_MREQ_SIZE = 16;
 
     public static final int MSG_DONTWAIT = 0x40;
     /** On netlink sockets: make recv return the datagram's real length even when it did not fit. */
@@ -92,13 +94,10 @@ public final class Libc {
     public static final int IFNAMSIZ = 16;
 
     public static final int EINTR = 4;
-    public static final int ENXIO = 6;
     public static final int EAGAIN = 11;
-    public static final int EBUSY = 16;
     public static final int EINVAL = 22;
     public static final int EMSGSIZE = 90;
     public static final int EADDRNOTAVAIL = 99;
-    public static final int ENETDOWN = 100;
     public static final int ENOBUFS = 105;
 
     static {
@@ -166,9 +165,44 @@ public final class Libc {
     public static native int poll(Pointer fds, long count, int timeoutMillis);
 
     /** setsockopt(2) with an int value. */
-    public static void setsockoptInt(int fd, int level, int option, int value) throws LastErrorException {
+    public static int setsockoptInt(int fd, int level, int option, int value) throws LastErrorException {
         byte[] v = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
-        setsockopt(fd, level, option, v, v.length);
+        return setsockopt(fd, level, option, v, v.length);
+    }
+
+    /** A setup call: one of the calls above that throw {@link LastErrorException}. */
+    @FunctionalInterface
+    public interface Call {
+        int run() throws LastErrorException;
+    }
+
+    /**
+     * Runs a setup call; libc's failure becomes an {@link IOException} reading {@code failure + ": " + why}.
+     *
+     * @return what the call returned (the descriptor, for one that opens)
+     */
+    public static int check(String failure, Call call) throws IOException {
+        try {
+            return call.run();
+        } catch (LastErrorException e) {
+            throw new IOException(failure + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * PACKET_ADD_MEMBERSHIP of one MAC on the interface {@code ifindex}: the kernel keeps it in the receive filter
+     * (or, for {@link #PACKET_MR_PROMISC}, keeps the interface promiscuous) until {@code fd} is closed.
+     *
+     * @param type   {@link #PACKET_MR_MULTICAST}, {@link #PACKET_MR_UNICAST} or {@link #PACKET_MR_PROMISC}
+     * @param mac48  the 48-bit address, its first octet in bits 47..40
+     */
+    public static void addMembership(int fd, int ifindex, int type, long mac48) throws LastErrorException {
+        ByteBuffer mreq = ByteBuffer.allocate(PACKET_MREQ_SIZE).order(ByteOrder.nativeOrder());
+        mreq.putInt(ifindex).putShort((short) type).putShort((short) 6);
+        for (int shift = 40; shift >= 0; shift -= 8) {
+            mreq.put((byte) (mac48 >>> shift));
+        }
+        setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq.array(), PACKET_MREQ_SIZE);
     }
 
     /** A struct ifreq naming {@code interfaceName}, the rest zero; the caller fills the union at offset 16. */

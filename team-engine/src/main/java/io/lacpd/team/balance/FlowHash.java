@@ -32,11 +32,6 @@ public final class FlowHash {
         this.seed = seed;
     }
 
-    /** The team's hash basis. */
-    public long seed() {
-        return seed;
-    }
-
     /**
      * The hash {@code algorithm} gives this frame: {@code dynamic} hashes as {@code transport-ports} (its flowlet
      * moves are decided after the hash), {@code hyperv-port} by the source MAC alone (the virtual port).

@@ -1,13 +1,14 @@
 package io.lacpd.team.balance;
 
-import java.util.Locale;
+import io.lacpd.team.mode.ConfigNamed;
+
 import java.util.Optional;
 
 /**
  * Load-balancing algorithms as Windows Server NIC Teaming names them: how outbound frames are spread over
  * the members that may transmit. Each has our config name and Windows' name; either is accepted, in any case.
  */
-public enum LoadBalancingAlgorithm {
+public enum LoadBalancingAlgorithm implements ConfigNamed {
     /** Source and destination IP and TCP/UDP port; other IP falls back to the addresses, non-IP to the MACs. */
     TRANSPORT_PORTS("transport-ports", "TransportPorts"),
     /** Source and destination IP; non-IP falls back to the MACs. */
@@ -27,25 +28,19 @@ public enum LoadBalancingAlgorithm {
         this.windowsName = windowsName;
     }
 
-    /** The name our config, flags and status use, e.g. {@code transport-ports}. */
+    @Override
     public String configName() {
         return configName;
     }
 
-    /** Windows' name, e.g. {@code TransportPorts}. */
+    @Override
     public String windowsName() {
         return windowsName;
     }
 
     /** The algorithm named {@code text} in our spelling or Windows', case-insensitively. */
     public static Optional<LoadBalancingAlgorithm> parse(String text) {
-        String t = text.toLowerCase(Locale.ROOT);
-        for (LoadBalancingAlgorithm a : values()) {
-            if (a.configName.equals(t) || a.windowsName.toLowerCase(Locale.ROOT).equals(t)) {
-                return Optional.of(a);
-            }
-        }
-        return Optional.empty();
+        return ConfigNamed.parse(values(), text);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.lacpd.core.SystemConfig;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.member.MemberMap;
+import io.lacpd.team.mode.ConfigNamed;
 import io.lacpd.team.mode.TeamingMode;
 
 import java.io.IOException;
@@ -172,7 +173,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             throw new ConfigException(label.apply("team") + " '" + team + "' (expected: 1 to 32 letters, digits, '.', '_' or '-')");
         }
         List<String> ports = ports(required(s, "ports"), label.apply("ports"));
-        TeamingMode mode = named(s, "mode", TeamingMode.values(), TeamingMode.LACP, TeamingMode::parse, label);
+        TeamingMode mode = named(s, "mode", TeamingMode.values(), TeamingMode.LACP, label);
         if (mode == TeamingMode.SWITCH_INDEPENDENT) {
             throw new ConfigException(label.apply("mode") + " " + mode + " is not supported yet (expected: lacp|static)");
         }
@@ -188,8 +189,8 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         MuxControl mux = MuxControl.valueOf(
                 choice(s, "mux-control", List.of("coupled", "independent"), "coupled", label).toUpperCase(Locale.ROOT));
         LoadBalancingAlgorithm loadBalancing = named(s, "load-balancing", LoadBalancingAlgorithm.values(),
-                LoadBalancingAlgorithm.TRANSPORT_PORTS, LoadBalancingAlgorithm::parse, label);
-        DataPlane dataPlane = named(s, "data-plane", DataPlane.values(), DataPlane.TAP, DataPlane::parse, label);
+                LoadBalancingAlgorithm.TRANSPORT_PORTS, label);
+        DataPlane dataPlane = named(s, "data-plane", DataPlane.values(), DataPlane.TAP, label);
         if (mode == TeamingMode.STATIC && dataPlane == DataPlane.NONE) {
             throw new ConfigException(label.apply("mode") + " static needs the data plane (a Static team speaks no"
                     + " LACP: without data-plane tap it would do nothing)");
@@ -271,18 +272,17 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
     }
 
     /** One of {@code values}, by our name or Windows', in any case; the error lists our names. */
-    private static <T> T named(Map<String, String> s, String key, T[] values, T dflt,
-                               Function<String, Optional<T>> parse, Function<String, String> label)
-            throws ConfigException {
+    static <T extends ConfigNamed> T named(Map<String, String> s, String key, T[] values, T dflt,
+                                           Function<String, String> label) throws ConfigException {
         String v = s.get(key);
         if (v == null) {
             return dflt;
         }
-        Optional<T> value = parse.apply(v.strip());
+        Optional<T> value = ConfigNamed.parse(values, v.strip());
         if (value.isEmpty()) {
             List<String> names = new ArrayList<>();
             for (T t : values) {
-                names.add(t.toString());
+                names.add(t.configName());
             }
             throw new ConfigException(label.apply(key) + " '" + v.strip() + "' (expected: " + String.join("|", names) + ")");
         }

@@ -7,13 +7,12 @@ import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.AggregatorSelect;
 import io.lacpd.team.TeamPolicy;
 import io.lacpd.team.member.MemberMap;
+import io.lacpd.team.status.StatusJson;
 
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -35,16 +34,16 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, Aggregator
             "partner-admin-key", "partner-admin-port", "partner-admin-port-priority", "partner-admin-state", "aggregator-select",
             "min-links");
 
-    /** The state bits {@code partner-admin-state} names, in the status' words. */
+    /**
+     * The state bits {@code partner-admin-state} names, in the status' words ({@link StatusJson#bitName}); Defaulted
+     * and Expired are not among them, as they describe the receiver's own machine.
+     */
     private static final Map<String, StateBit> STATE_WORDS = new LinkedHashMap<>();
 
     static {
-        STATE_WORDS.put("activity", StateBit.LACP_ACTIVITY);
-        STATE_WORDS.put("timeout", StateBit.LACP_TIMEOUT);
-        STATE_WORDS.put("aggregation", StateBit.AGGREGATION);
-        STATE_WORDS.put("synchronization", StateBit.SYNCHRONIZATION);
-        STATE_WORDS.put("collecting", StateBit.COLLECTING);
-        STATE_WORDS.put("distributing", StateBit.DISTRIBUTING);
+        for (StateBit bit : EnumSet.range(StateBit.LACP_ACTIVITY, StateBit.DISTRIBUTING)) {
+            STATE_WORDS.put(StatusJson.bitName(bit), bit);
+        }
     }
 
     /** The longest Aggregate_Wait_Time accepted, in milliseconds. */
@@ -69,30 +68,14 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, Aggregator
             throw new ConfigException(label.apply("min-links") + " '" + minLinks + "' (expected: 0.." + MemberMap.MAX_MEMBERS
                     + ", the most members a team has)");
         }
-        return new LacpOptions(wait, partnerAdmin(s, label), aggregatorSelect(s, label), minLinks);
+        AggregatorSelect select = DaemonConfig.named(s, "aggregator-select", AggregatorSelect.values(),
+                DEFAULTS.aggregatorSelect, label);
+        return new LacpOptions(wait, partnerAdmin(s, label), select, minLinks);
     }
 
     /** The team's rules from these options. */
     public TeamPolicy teamPolicy() {
         return new TeamPolicy(aggregatorSelect, minLinks);
-    }
-
-    private static AggregatorSelect aggregatorSelect(Map<String, String> s, Function<String, String> label)
-            throws ConfigException {
-        String v = s.get("aggregator-select");
-        if (v == null) {
-            return DEFAULTS.aggregatorSelect;
-        }
-        Optional<AggregatorSelect> rule = AggregatorSelect.parse(v.strip());
-        if (rule.isEmpty()) {
-            List<String> names = new ArrayList<>();
-            for (AggregatorSelect a : AggregatorSelect.values()) {
-                names.add(a.configName());
-            }
-            throw new ConfigException(label.apply("aggregator-select") + " '" + v.strip() + "' (expected: "
-                    + String.join("|", names) + ")");
-        }
-        return rule.get();
     }
 
     private static PortInfo partnerAdmin(Map<String, String> s, Function<String, String> label) throws ConfigException {

@@ -53,7 +53,10 @@ public final class Lacpd {
     private static final int CAP_NET_RAW = 13;
     /** Flows the dynamic algorithm tracks at most. */
     private static final int FLOWLETS = 4096;
-    /** The pause after which a dynamic flow may move (datapath.md: 1 ms is safe on NICs, 500 us on veth). */
+    /**
+     * The pause after which a dynamic flow may move: longer than the queue it leaves behind on its old member, so
+     * the move cannot reorder it (1 ms is safe on NICs, 500 us would do on veth).
+     */
     private static final long FLOWLET_GAP = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final List<String> args;
@@ -278,7 +281,8 @@ public final class Lacpd {
             log.line("reload failed, keeping the running config: " + e.getMessage());
             return;
         }
-        if (!next.withStartOnlySettingsOf(config).equals(next)) {
+        DaemonConfig applied = next.withStartOnlySettingsOf(config);
+        if (!applied.equals(next)) {
             log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC or control"
                     + " socket applies at the next start only");
         }
@@ -290,7 +294,6 @@ public final class Lacpd {
             portNumbers.renumber(config.ports());
             return;
         }
-        DaemonConfig applied = next.withStartOnlySettingsOf(config);
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
@@ -311,9 +314,9 @@ public final class Lacpd {
         if (path == null) {
             return DataPlaneStatus.none(config.loadBalancing());
         }
-        boolean carrier = path.memberMap().transmitting() > 0; // the data path sets the carrier from exactly this
         return new DataPlaneStatus(DataPlane.TAP, config.loadBalancing(),
-                new DataPlaneStatus.TeamInterface(path.name(), teamMac, carrier, teamMtu, queueDropped(path.name())),
+                new DataPlaneStatus.TeamInterface(path.name(), teamMac, path.carrier(), teamMtu,
+                        queueDropped(path.name())),
                 path.counters());
     }
 

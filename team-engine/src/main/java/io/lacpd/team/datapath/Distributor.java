@@ -47,11 +47,6 @@ public final class Distributor {
         return algorithm;
     }
 
-    /** The team's hash basis. */
-    public long seed() {
-        return hash.seed();
-    }
-
     /** This thread's flowlet table, or null. */
     public FlowletTable flowlets() {
         return flowlets;

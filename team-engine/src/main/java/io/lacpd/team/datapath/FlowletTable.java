@@ -32,7 +32,8 @@ public final class FlowletTable {
 
     /**
      * @param capacity flows tracked at most, a power of two, at least {@value #PROBES}
-     * @param gapNanos the pause after which a flow may move (datapath.md: 500 us on veth, 1 ms on NICs)
+     * @param gapNanos the pause after which a flow may move, longer than the queue it leaves on its old member
+     *                 (500 us on veth, 1 ms on NICs)
      */
     public FlowletTable(int capacity, long gapNanos) {
         if (capacity < PROBES || Integer.bitCount(capacity) != 1) {

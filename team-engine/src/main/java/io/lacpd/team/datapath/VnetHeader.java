@@ -118,7 +118,7 @@ public final class VnetHeader {
 
     /**
      * Sets hdr_len of a super-frame to csum_start + its transport header's length (TCP: from the data offset;
-     * UDP: 8), as datapath.md asks: the kernel's own hdr_len is the sender's linear length, not the headers'.
+     * UDP: 8): the kernel's own hdr_len is the sender's linear length, not the headers'.
      * A frame that is not a super-frame is left as it is, and so is a super-frame without NEEDS_CSUM (one GRO
      * merged, marked DATA_VALID): it has no csum_start to go by, and the kernel that takes it finds the
      * headers itself.

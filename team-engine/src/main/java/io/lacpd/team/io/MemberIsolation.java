@@ -7,7 +7,6 @@ import io.lacpd.transport.linux.Libc;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +49,6 @@ public final class MemberIsolation implements AutoCloseable {
     private static final byte[] DROP_PROGRAM = {
             (byte) 0xb7, 0, 0, 0, 2, 0, 0, 0,
             (byte) 0x95, 0, 0, 0, 0, 0, 0, 0};
-    private static final int PACKET_MREQ_SIZE = 16;
     private static final int IPV6_SCOPE_GLOBAL = 0;
 
     private final String name;
@@ -129,12 +127,8 @@ public final class MemberIsolation implements AutoCloseable {
     private static int lock(String name, Path lockDirectory) throws IOException {
         Files.createDirectories(lockDirectory);
         Path file = lockFile(name, lockDirectory);
-        int fd;
-        try {
-            fd = Libc.open(file.toString(), Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0644);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot open " + file + ": " + e.getMessage());
-        }
+        int fd = Libc.check("cannot open " + file,
+                () -> Libc.open(file.toString(), Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0644));
         try {
             Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB);
         } catch (LastErrorException e) {
@@ -148,12 +142,8 @@ public final class MemberIsolation implements AutoCloseable {
     }
 
     private static void refuseAddressed(String name, int ifindex) throws IOException {
-        int s;
-        try {
-            s = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot check the addresses of " + name + ": " + e.getMessage());
-        }
+        int s = Libc.check("cannot check the addresses of " + name,
+                () -> Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0));
         try {
             ByteBuffer ifr = Libc.ifreq(name);
             Libc.ioctl(s, Libc.SIOCGIFADDR, ifr.array());
@@ -272,35 +262,19 @@ public final class MemberIsolation implements AutoCloseable {
 
     /** The team MAC into the unicast filter, or promiscuous mode when the kernel refuses that. */
     private static int addUnicast(String name, int ifindex, MacAddress mac) throws IOException {
-        int fd;
-        try {
-            fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot open a packet socket for " + name + ": " + e.getMessage());
-        }
+        int fd = Libc.check("cannot open a packet socket for " + name,
+                () -> Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0));
         try {
             try {
-                Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_ADD_MEMBERSHIP,
-                        packetMreq(ifindex, Libc.PACKET_MR_UNICAST, mac), PACKET_MREQ_SIZE);
+                Libc.addMembership(fd, ifindex, Libc.PACKET_MR_UNICAST, mac.bits());
             } catch (LastErrorException e) {
-                Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_ADD_MEMBERSHIP,
-                        packetMreq(ifindex, Libc.PACKET_MR_PROMISC, mac), PACKET_MREQ_SIZE);
+                Libc.addMembership(fd, ifindex, Libc.PACKET_MR_PROMISC, mac.bits());
             }
             return fd;
         } catch (LastErrorException e) {
             Libc.closeQuietly(fd);
             throw new IOException(name + ": cannot receive for " + mac + ": " + e.getMessage());
         }
-    }
-
-    /** struct packet_mreq: int mr_ifindex, unsigned short mr_type, mr_alen, unsigned char mr_address[8]. */
-    private static byte[] packetMreq(int ifindex, int type, MacAddress mac) {
-        ByteBuffer mreq = ByteBuffer.allocate(PACKET_MREQ_SIZE).order(ByteOrder.nativeOrder());
-        mreq.putInt(ifindex).putShort((short) type).putShort((short) 6);
-        for (int shift = 40; shift >= 0; shift -= 8) {
-            mreq.put((byte) (mac.bits() >>> shift));
-        }
-        return mreq.array();
     }
 
     /** The member's name. */

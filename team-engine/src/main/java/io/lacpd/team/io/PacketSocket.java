@@ -36,18 +36,17 @@ public final class PacketSocket implements AutoCloseable {
     private static final int MSGHDR_SIZE = 56;
     private static final int CONTROL_SIZE = 64;
 
-    private final String name;
-    private final int ifindex;
     private final int fd;
     private final Memory message = new Memory(MSGHDR_SIZE + 16 + CONTROL_SIZE);
     private final ByteBuffer control;
+    /** The buffer the iovec in {@link #message} points to now. */
+    private Pointer iovBase;
+    private int iovLength;
     private int vlanTci = NO_VLAN;
     private int vlanTpid;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PacketSocket(String name, int ifindex, int fd) {
-        this.name = name;
-        this.ifindex = ifindex;
+    private PacketSocket(int fd) {
         this.fd = fd;
         message.clear();
         Pointer iov = message.share(MSGHDR_SIZE);
@@ -70,13 +69,9 @@ public final class PacketSocket implements AutoCloseable {
         if (ifindex == 0) {
             throw new IOException("no interface " + name);
         }
-        int fd;
-        try {
-            // protocol 0 receives nothing until bind: no frame of another interface slips in first
-            fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot open a packet socket for " + name + ": " + e.getMessage());
-        }
+        // protocol 0 receives nothing until bind: no frame of another interface slips in first
+        int fd = Libc.check("cannot open a packet socket for " + name,
+                () -> Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0));
         try {
             // VNET_HDR first: the kernel refuses it once a ring or a binding is in place
             option(name, fd, Libc.SOL_PACKET, Libc.PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
@@ -87,15 +82,12 @@ public final class PacketSocket implements AutoCloseable {
             dropSlowProtocols(name, fd);
             ByteBuffer sll = ByteBuffer.allocate(SOCKADDR_LL_SIZE).order(ByteOrder.nativeOrder());
             sll.putShort(0, (short) Libc.AF_PACKET).putShort(2, (short) Libc.ETH_P_ALL_BE).putInt(4, ifindex);
-            Libc.bind(fd, sll.array(), SOCKADDR_LL_SIZE);
-        } catch (LastErrorException e) {
-            Libc.closeQuietly(fd);
-            throw new IOException("cannot bind a packet socket to " + name + ": " + e.getMessage());
-        } catch (IOException e) {
+            Libc.check("cannot bind a packet socket to " + name, () -> Libc.bind(fd, sll.array(), SOCKADDR_LL_SIZE));
+        } catch (IOException | RuntimeException e) {
             Libc.closeQuietly(fd);
             throw e;
         }
-        return new PacketSocket(name, ifindex, fd);
+        return new PacketSocket(fd);
     }
 
     /**
@@ -126,19 +118,7 @@ public final class PacketSocket implements AutoCloseable {
 
     private static void option(String name, int fd, int level, int option, int value, String what)
             throws IOException {
-        try {
-            Libc.setsockoptInt(fd, level, option, value);
-        } catch (LastErrorException e) {
-            throw new IOException(name + ": " + what + " failed: " + e.getMessage());
-        }
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public int ifindex() {
-        return ifindex;
+        Libc.check(name + ": " + what + " failed", () -> Libc.setsockoptInt(fd, level, option, value));
     }
 
     /** The descriptor, for poll(2). */
@@ -155,20 +135,26 @@ public final class PacketSocket implements AutoCloseable {
      *         {@code -EMSGSIZE} for a frame that did not fit)
      */
     public long receive(Pointer at, int capacity) {
-        message.setPointer(MSGHDR_SIZE, at);
-        message.setLong(MSGHDR_SIZE + 8, capacity);
+        if (at != iovBase || capacity != iovLength) {
+            // the kernel leaves the iovec as it is: a caller that receives into one buffer sets it once
+            message.setPointer(MSGHDR_SIZE, at);
+            message.setLong(MSGHDR_SIZE + 8, capacity);
+            iovBase = at;
+            iovLength = capacity;
+        }
         message.setLong(40, CONTROL_SIZE);
         message.setInt(48, 0);
         long n = Libc.recvmsg(fd, message, Libc.MSG_DONTWAIT);
         if (n < 0) {
             return -Native.getLastError();
         }
-        if ((message.getInt(48) & MSG_TRUNC) != 0) {
+        int flags = message.getInt(48);
+        if ((flags & MSG_TRUNC) != 0) {
             return -Libc.EMSGSIZE;
         }
         vlanTci = NO_VLAN;
         long controlLength = message.getLong(40);
-        if (controlLength >= 16 + 20 && (message.getInt(48) & MSG_CTRUNC) == 0
+        if (controlLength >= 16 + 20 && (flags & MSG_CTRUNC) == 0
                 && control.getInt(8) == Libc.SOL_PACKET && control.getInt(12) == Libc.PACKET_AUXDATA) {
             int status = control.getInt(16);
             if ((status & TP_STATUS_VLAN_VALID) != 0) {

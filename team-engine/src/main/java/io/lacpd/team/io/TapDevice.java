@@ -60,12 +60,8 @@ public final class TapDevice implements AutoCloseable {
      */
     public static TapDevice open(String name, MacAddress mac, int mtu) throws IOException {
         ByteBuffer ifr = Libc.ifreq(name);
-        int fd;
-        try {
-            fd = Libc.open("/dev/net/tun", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot open /dev/net/tun for " + name + ": " + e.getMessage());
-        }
+        int fd = Libc.check("cannot open /dev/net/tun for " + name,
+                () -> Libc.open("/dev/net/tun", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0));
         try {
             ifr.putShort(Libc.IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
             call(name, "TUNSETIFF", () -> Libc.ioctl(fd, TUNSETIFF, ifr.array()));
@@ -100,12 +96,8 @@ public final class TapDevice implements AutoCloseable {
 
     /** MAC, MTU, queue length and IFF_UP through an AF_INET socket of the calling thread's namespace. */
     private static void configure(String name, MacAddress mac, int mtu) throws IOException {
-        int s;
-        try {
-            s = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot configure " + name + ": " + e.getMessage());
-        }
+        int s = Libc.check("cannot configure " + name,
+                () -> Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0));
         try {
             ByteBuffer hw = Libc.ifreq(name);
             hw.putShort(Libc.IFNAMSIZ, ARPHRD_ETHER);
@@ -128,16 +120,8 @@ public final class TapDevice implements AutoCloseable {
         }
     }
 
-    private interface Call {
-        int run() throws LastErrorException;
-    }
-
-    private static void call(String name, String what, Call call) throws IOException {
-        try {
-            call.run();
-        } catch (LastErrorException e) {
-            throw new IOException(name + ": " + what + " failed: " + e.getMessage());
-        }
+    private static void call(String name, String what, Libc.Call call) throws IOException {
+        Libc.check(name + ": " + what + " failed", call);
     }
 
     /** The interface's name. */

@@ -1,6 +1,5 @@
 package io.lacpd.team.runtime;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -86,7 +85,6 @@ public final class TeamDataPath implements AutoCloseable {
     private final AtomicReference<MemberMap> map = new AtomicReference<>(MemberMap.EMPTY);
     private volatile Slots slots = new Slots(0, new PacketSocket[MemberMap.MAX_MEMBERS]);
     private final MemberIsolation[] isolations = new MemberIsolation[MemberMap.MAX_MEMBERS];
-    private final String[] names = new String[MemberMap.MAX_MEMBERS];
     private final long[] txCounters = new long[TEAM_MALFORMED + 1];
     private final long[] rxCounters = new long[MemberMap.MAX_MEMBERS * RX_FIELDS];
     private volatile long txSeen;
@@ -127,24 +125,28 @@ public final class TeamDataPath implements AutoCloseable {
             throws IOException {
         TapDevice tap = TapDevice.open(tapName, teamMac, mtu);
         int txWake;
+        try {
+            txWake = eventfd();
+        } catch (IOException e) {
+            tap.close();
+            throw e;
+        }
         int rxWake;
         try {
-            txWake = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-        } catch (LastErrorException e) {
-            tap.close();
-            throw new IOException("cannot create an eventfd: " + e.getMessage());
-        }
-        try {
-            rxWake = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-        } catch (LastErrorException e) {
+            rxWake = eventfd();
+        } catch (IOException e) {
             Libc.closeQuietly(txWake);
             tap.close();
-            throw new IOException("cannot create an eventfd: " + e.getMessage());
+            throw e;
         }
         TeamDataPath path = new TeamDataPath(tap, teamMac, distributor, txWake, rxWake);
         path.txThread.start();
         path.rxThread.start();
         return path;
+    }
+
+    private static int eventfd() throws IOException {
+        return Libc.check("cannot create an eventfd", () -> Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC));
     }
 
     /** The team interface's name. */
@@ -163,16 +165,20 @@ public final class TeamDataPath implements AutoCloseable {
      */
     public synchronized void publish(MemberMap next) throws IOException {
         map.set(next);
-        boolean on = next.transmitting() > 0;
+        boolean on = carrier(next);
         if (on != carrier) {
             tap.setCarrier(on);
             carrier = on;
         }
     }
 
-    /** The member map in force. */
-    public MemberMap memberMap() {
-        return map.get();
+    /** Whether the team interface is given carrier by the map in force: while some member may transmit. */
+    public boolean carrier() {
+        return carrier(map.get());
+    }
+
+    private static boolean carrier(MemberMap map) {
+        return map.transmitting() > 0;
     }
 
     /**
@@ -191,8 +197,8 @@ public final class TeamDataPath implements AutoCloseable {
         if (!running) {
             throw new IllegalStateException(tap.name() + " is closed");
         }
-        if (names[slot] != null) {
-            throw new IllegalStateException("slot " + slot + " holds " + names[slot]);
+        if (isolations[slot] != null) {
+            throw new IllegalStateException("slot " + slot + " holds " + isolations[slot].name());
         }
         MemberIsolation isolation = MemberIsolation.take(name, teamMac);
         PacketSocket socket;
@@ -203,7 +209,6 @@ public final class TeamDataPath implements AutoCloseable {
             throw e;
         }
         isolations[slot] = isolation;
-        names[slot] = name;
         PacketSocket[] next = slots.sockets().clone();
         next[slot] = socket;
         replaceSlots(next);
@@ -221,7 +226,6 @@ public final class TeamDataPath implements AutoCloseable {
         socket.close();
         isolations[slot].close();
         isolations[slot] = null;
-        names[slot] = null;
     }
 
     /** Publishes the sockets and waits until both data threads have let go of the old ones. */
@@ -243,9 +247,11 @@ public final class TeamDataPath implements AutoCloseable {
 
     /** The counters now; allocates the snapshot, not the data path. */
     public DataPathCounters counters() {
-        String[] present;
+        String[] present = new String[MemberMap.MAX_MEMBERS];
         synchronized (this) {
-            present = names.clone();
+            for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
+                present[slot] = isolations[slot] == null ? null : isolations[slot].name();
+            }
         }
         List<DataPathCounters.Member> members = new ArrayList<>();
         long txPackets = 0;
@@ -299,10 +305,8 @@ public final class TeamDataPath implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
         Pointer frame = Native.getDirectBufferPointer(buffer);
         Memory fds = new Memory(2L * Libc.POLLFD_SIZE);
-        fds.setInt(0, tap.fd());
-        fds.setShort(4, Libc.POLLIN);
-        fds.setInt(Libc.POLLFD_SIZE, txWake);
-        fds.setShort(Libc.POLLFD_SIZE + 4, Libc.POLLIN);
+        pollIn(fds, 0, tap.fd());
+        pollIn(fds, 1, txWake);
         Memory drain = new Memory(8);
         while (running) {
             long n = tap.read(frame, BUFFER_BYTES);
@@ -363,14 +367,12 @@ public final class TeamDataPath implements AutoCloseable {
             Slots s = slots;
             if (s.epoch() != epoch) {
                 epoch = s.epoch();
-                fds.setInt(0, rxWake);
-                fds.setShort(4, Libc.POLLIN);
+                pollIn(fds, 0, rxWake);
                 count = 1;
                 for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
                     PacketSocket socket = s.sockets()[slot];
                     if (socket != null) {
-                        fds.setInt((long) count * Libc.POLLFD_SIZE, socket.fd());
-                        fds.setShort((long) count * Libc.POLLFD_SIZE + 4, Libc.POLLIN);
+                        pollIn(fds, count, socket.fd());
                         polled[count] = socket;
                         slotOf[count] = slot;
                         count++;
@@ -391,6 +393,13 @@ public final class TeamDataPath implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Entry {@code index} of a struct pollfd array: wait for {@code fd} to be readable. */
+    private static void pollIn(Memory fds, int index, int fd) {
+        long at = (long) index * Libc.POLLFD_SIZE;
+        fds.setInt(at, fd);
+        fds.setShort(at + 4, Libc.POLLIN);
     }
 
     private void receiveFrom(PacketSocket socket, int slot, ByteBuffer buffer, Pointer base, Pointer received) {
@@ -461,7 +470,6 @@ public final class TeamDataPath implements AutoCloseable {
                     socket.close();
                     isolations[slot].close();
                     isolations[slot] = null;
-                    names[slot] = null;
                 }
             }
             slots = new Slots(slots.epoch() + 1, new PacketSocket[MemberMap.MAX_MEMBERS]);

@@ -36,11 +36,6 @@ public record DataPlaneStatus(DataPlane plane, LoadBalancingAlgorithm loadBalanc
         return new DataPlaneStatus(DataPlane.NONE, loadBalancing, null, null);
     }
 
-    /** Whether lacpd forwards the host's traffic over the members. */
-    public boolean carriesTraffic() {
-        return plane == DataPlane.TAP && counters != null;
-    }
-
     /** The counters of the member in this slot, or null when the data path has no socket for it. */
     public DataPathCounters.Member member(int slot) {
         return counters == null ? null : counters.member(slot);

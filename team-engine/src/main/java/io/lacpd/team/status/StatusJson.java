@@ -329,8 +329,8 @@ public final class StatusJson {
         }
     }
 
-    /** The field name of a state bit in the JSON status; the text status shows the same words. */
-    static String bitName(StateBit bit) {
+    /** The field name of a state bit in the JSON status; the text status and the config use the same words. */
+    public static String bitName(StateBit bit) {
         return switch (bit) {
             case LACP_ACTIVITY -> "activity";
             case LACP_TIMEOUT -> "timeout";

@@ -231,8 +231,11 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
     /** {@code min links: N}, and when it holds the team down, how many members could carry traffic. */
     public String minLinks() {
         int n = couldCarry();
-        return "min links: " + team.policy().minLinks() + (n == 0 ? "" : " (held down: only " + n
-                + (n == 1 ? " member could" : " members could") + " carry traffic)");
+        return "min links: " + team.policy().minLinks() + (n == 0 ? "" : " (held down: " + onlyCouldCarry(n) + ")");
+    }
+
+    private static String onlyCouldCarry(int n) {
+        return "only " + n + (n == 1 ? " member could" : " members could") + " carry traffic";
     }
 
     /** "up" when every member carries traffic, "degraded" when some do, "down" when none does. */
@@ -275,8 +278,7 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
             case LACP_NEGOTIATION -> lacpReason(p, "LACP has not put it in Distributing");
             case OTHER_AGGREGATOR -> "in aggregator " + p.aggregatorId() + ", not the active one (another partner or key)";
             case STANDBY -> "standby: an active member has link";
-            case MIN_LINKS -> "held down by min-links " + team.policy().minLinks() + ": only " + couldCarry()
-                    + (couldCarry() == 1 ? " member could" : " members could") + " carry traffic";
+            case MIN_LINKS -> "held down by min-links " + team.policy().minLinks() + ": " + onlyCouldCarry(couldCarry());
         };
     }
 
