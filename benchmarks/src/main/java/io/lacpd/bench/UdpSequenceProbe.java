@@ -23,11 +23,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@code receive} counts per source port until no datagram has come for IDLE_MS after the first, or for
  * MAX_SECONDS in all, then prints one line per flow seen:
- * {@code flow PORT received N lost N reordered N max_gap_us N max_delay_us N}. The gaps and delays count from
+ * {@code flow PORT received N lost N reordered N max_gap_us N max_delay_us N}, then every gap of 3 ms or more
+ * (warm-up included, up to 4,096) as {@code gap PORT START_MS LENGTH_US}, START_MS the wall-clock time (epoch
+ * milliseconds) of the arrival it followed, so that a gap can be lined up with an event outside this process
+ * such as a link going down; then {@code gaps_dropped N}, those past 4,096. The largest gap and delay count from
  * WARMUP_MS after the first arrival, so that the sender's and receiver's JVM warm-up is not taken for the
- * path's. Lost: sequence numbers never
- * seen below the highest seen. Reordered: datagrams that came after a higher sequence number of their flow.
- * The largest gap is between two arrivals of the flow, in microseconds; a flow's last arrival also counts
+ * path's. Lost: sequence numbers never seen below the highest seen. Reordered: datagrams that came after a
+ * higher sequence number of their flow. The largest gap is between two arrivals of the flow, in
+ * microseconds; a flow's last arrival also counts
  * against the stream's last arrival, so a flow that stopped for good shows the whole rest of the run. The
  * largest one-way delay uses the send time in the datagram. The flow is read from the payload, and the
  * counters are arrays indexed by port, so nothing is allocated per datagram by this class (the JDK's
@@ -44,6 +47,9 @@ public final class UdpSequenceProbe {
     /** The pacing step: the sender sleeps this long when it is ahead of its schedule. */
     private static final long PACE_NANOS = 50_000;
     private static final long WATCH_NANOS = 20_000_000;
+    /** Gaps at least this long are listed one by one, up to GAP_RECORDS of them. */
+    private static final long GAP_RECORD_NANOS = 3_000_000;
+    private static final int GAP_RECORDS = 4096;
 
     private UdpSequenceProbe() {
     }
@@ -111,6 +117,11 @@ public final class UdpSequenceProbe {
         long[] reordered = new long[PORTS];
         long[] lastArrival = new long[PORTS];
         long[] maxGap = new long[PORTS];
+        long[] gapPort = new long[GAP_RECORDS];
+        long[] gapStart = new long[GAP_RECORDS];
+        long[] gapLength = new long[GAP_RECORDS];
+        int gaps = 0;
+        long gapsDropped = 0;
         long[] maxDelay = new long[PORTS];
         DatagramChannel channel = DatagramChannel.open();
         channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
@@ -141,8 +152,19 @@ public final class UdpSequenceProbe {
                 if (received[port] == 0) {
                     highest[port] = seq;
                 } else {
+                    long gap = now - lastArrival[port];
                     if (measured) {
-                        maxGap[port] = Math.max(maxGap[port], now - lastArrival[port]);
+                        maxGap[port] = Math.max(maxGap[port], gap);
+                    }
+                    if (gap >= GAP_RECORD_NANOS) {
+                        if (gaps < GAP_RECORDS) {
+                            gapPort[gaps] = port;
+                            gapStart[gaps] = lastArrival[port];
+                            gapLength[gaps] = gap;
+                            gaps++;
+                        } else {
+                            gapsDropped++;
+                        }
                     }
                     if (seq < highest[port]) {
                         reordered[port]++;
@@ -161,15 +183,26 @@ public final class UdpSequenceProbe {
         } catch (AsynchronousCloseException e) {
             // the watchdog closed the channel: the stream is over
         }
+        // nanoTime to wall-clock milliseconds, for lining a gap up with events outside this process
+        long wallMs = System.currentTimeMillis();
+        long wallNanos = System.nanoTime();
         for (int p = 0; p < PORTS; p++) {
             if (received[p] == 0) {
                 continue;
             }
-            long gap = Math.max(maxGap[p], streamLast - lastArrival[p]);
+            long tail = streamLast - lastArrival[p];
+            if (tail >= GAP_RECORD_NANOS) {
+                System.out.printf("gap %d %d %d%n", p, wallMs - (wallNanos - lastArrival[p]) / 1_000_000, tail / 1000);
+            }
             System.out.printf("flow %d received %d lost %d reordered %d max_gap_us %d max_delay_us %d%n", p,
-                    received[p], Math.max(0, highest[p] + 1 - received[p]), reordered[p], gap / 1000,
+                    received[p], Math.max(0, highest[p] + 1 - received[p]), reordered[p], Math.max(maxGap[p], tail) / 1000,
                     maxDelay[p] / 1000);
         }
+        for (int g = 0; g < gaps; g++) {
+            System.out.printf("gap %d %d %d%n", gapPort[g], wallMs - (wallNanos - gapStart[g]) / 1_000_000,
+                    gapLength[g] / 1000);
+        }
+        System.out.printf("gaps_dropped %d%n", gapsDropped);
     }
 
     /** Closes the channel once the stream has been idle for idleMs after its first datagram, or at maxSeconds. */
