@@ -21,6 +21,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>When the kernel drops notifications because the socket's buffer overflowed (ENOBUFS), the monitor
  * discards what is still queued and reads every watched interface from sysfs again.
+ *
+ * <p>The kernel announces a carrier change at once only for "urgent" devices (stacked ones, bonding and team
+ * ports); for a plain NIC it holds the announcement back by up to a second when the device changed state less than
+ * a second before (linkwatch's rate limit), so a flapping member or a second link lost just after a first would be
+ * taken out late. The carrier itself is current at once: every {@value #CARRIER_POLL_MILLIS} ms the monitor reads
+ * the carrier of each member it last reported up, as bonding's miimon does, and reports a loss the announcement
+ * has not brought yet.
  */
 public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
 
@@ -28,8 +35,11 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
     private static final int SOCKADDR_NL_LENGTH = 12;
     /** Enough for the link messages of devices with many VFs; a longer one is detected and resynchronised. */
     private static final int DATAGRAM_BYTES = 64 * 1024;
-    /** How often a blocked recv returns to see whether close has begun: close's worst-case wait. */
+    /** How often the carrier of the members that are up is read from sysfs. */
+    static final int CARRIER_POLL_MILLIS = 50;
+    /** How long a recv the poll said was ready may still block: close's worst-case wait. */
     private static final long RECEIVE_TIMEOUT_MICROS = 200_000;
+    private static final long CARRIER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(CARRIER_POLL_MILLIS);
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final int fd;
@@ -37,6 +47,8 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
     private final byte[] sender = new byte[SOCKADDR_NL_LENGTH];
     private final int[] senderLength = new int[1];
     private volatile long overruns;
+    private long lastCarrierPoll;
+    private final Sysfs.Carriers carriers = new Sysfs.Carriers();
 
     /**
      * Opens the rtnetlink socket and joins the link group.
@@ -82,14 +94,37 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
     void watch(LinkReporter reporter) {
         // What queued up since the socket was opened is older than the state sysfs gives now.
         discardQueuedAndResync(reporter);
+        Memory pollFd = new Memory(Libc.POLLFD_SIZE);
+        pollFd.setInt(0, fd);
+        pollFd.setShort(4, Libc.POLLIN);
         while (!closing()) {
             try {
-                receive(reporter);
+                // poll, not recv's timeout: a timeout every poll period must not cost a thrown errno
+                if (Libc.poll(pollFd, 1, CARRIER_POLL_MILLIS) != 0) {
+                    receive(reporter);
+                }
+                pollCarriers(reporter);
             } catch (RuntimeException e) {
                 // A bug here must not end the monitoring; the next notification or resync corrects the state.
                 reporter.notice("skipped a notification: " + e);
             }
         }
+    }
+
+    /** Reports, from sysfs, a watched interface last reported up whose carrier is gone, at most once a poll period. */
+    private void pollCarriers(LinkReporter reporter) {
+        long now = System.nanoTime();
+        if (now - lastCarrierPoll < CARRIER_POLL_NANOS) {
+            return;
+        }
+        lastCarrierPoll = now;
+        for (String name : reporter.names()) {
+            LinkState last = reporter.reported(name);
+            if (last != null && last.up() && !carriers.has(name)) {
+                reporter.report(Sysfs.read(name));
+            }
+        }
+        carriers.retain(reporter.names());
     }
 
     private void receive(LinkReporter reporter) {
@@ -174,6 +209,7 @@ public final class NetlinkLinkMonitor extends ThreadedLinkMonitor {
 
     @Override
     void release() {
+        carriers.close();
         Libc.closeQuietly(fd);
     }
 

@@ -4,9 +4,15 @@ import io.lacpd.core.Duplex;
 import io.lacpd.core.pdu.MacAddress;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads an interface's state from {@code /sys/class/net/NAME}: the synchronous {@link LinkMonitor#read},
@@ -43,6 +49,64 @@ final class Sysfs {
         } catch (IOException | NumberFormatException e) {
             // Deleted while we read it, or an entry of /sys/class/net that is no interface.
             return LinkState.absent(name);
+        }
+    }
+
+    /**
+     * The carrier files of some interfaces, each kept open and read again from its start: one read a poll, where
+     * opening the file each time would cost four calls and a few objects (sysfs gives the value anew at offset 0).
+     */
+    static final class Carriers implements AutoCloseable {
+
+        private final Map<String, FileChannel> open = new HashMap<>();
+        private final ByteBuffer value = ByteBuffer.allocate(8);
+
+        /** Whether the interface has carrier now: false when it is down, or gone. */
+        boolean has(String name) {
+            try {
+                FileChannel f = open.get(name);
+                if (f == null) {
+                    Path dir = dir(name);
+                    if (dir == null) {
+                        return false;
+                    }
+                    f = FileChannel.open(dir.resolve("carrier"), StandardOpenOption.READ);
+                    open.put(name, f);
+                }
+                value.clear();
+                return f.read(value, 0) > 0 && value.get(0) == '1';
+            } catch (IOException e) {
+                // EINVAL while administratively down; ENODEV once deleted (a new one of the name needs a new file)
+                closeQuietly(open.remove(name));
+                return false;
+            }
+        }
+
+        /** Closes the files of interfaces no longer among {@code names}. */
+        void retain(Set<String> names) {
+            open.entrySet().removeIf(e -> {
+                if (!names.contains(e.getKey())) {
+                    closeQuietly(e.getValue());
+                    return true;
+                }
+                return false;
+            });
+        }
+
+        @Override
+        public void close() {
+            open.values().forEach(Carriers::closeQuietly);
+            open.clear();
+        }
+
+        private static void closeQuietly(FileChannel f) {
+            if (f != null) {
+                try {
+                    f.close();
+                } catch (IOException e) {
+                    // nothing left to release
+                }
+            }
         }
     }
 

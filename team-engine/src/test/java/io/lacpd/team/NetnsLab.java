@@ -42,6 +42,18 @@ public final class NetnsLab implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the veth pair eth{i}-eth{i} created inside the namespaces, so that both ends have the same interface
+     * index in their own namespace, as a physical NIC's index equals its iflink: the kernel then treats their
+     * carrier changes as it treats a NIC's (not urgent, held back by up to a second after another change).
+     */
+    public void addPlainLink(int i) throws IOException, InterruptedException {
+        sh("ip", "link", "add", "eth" + i, "netns", nsA, "address", String.format("02:00:00:0a:00:%02x", i),
+                "type", "veth", "peer", "name", "eth" + i, "netns", nsB, "address", String.format("02:00:00:0b:00:%02x", i));
+        sh("ip", "-n", nsA, "link", "set", "eth" + i, "up");
+        sh("ip", "-n", nsB, "link", "set", "eth" + i, "up");
+    }
+
     /** Creates the veth pair eth{i}-eth{i} between the namespaces, both ends up. */
     public void recreateLink(int i) throws IOException, InterruptedException {
         String a = "lta" + id + i;

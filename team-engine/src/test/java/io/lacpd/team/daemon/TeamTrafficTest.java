@@ -105,6 +105,25 @@ class TeamTrafficTest {
     }
 
     @Test
+    void aCarrierLossTheKernelAnnouncesLateIsSeenByThePollWithinAFewTensOfMilliseconds() throws Exception {
+        lab = new NetnsLab(0);
+        lab.addPlainLink(1);
+        lab.addPlainLink(2);
+        lab.startDaemon("A", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a");
+        lab.startDaemon("B", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0b");
+        lab.await("A", allDistributing(2), 15_000);
+        // eth2 changes state: for a second after it, the kernel holds back the announcement of eth1's loss
+        lab.inNs("B", "ip", "link", "set", "eth2", "down");
+        lab.await("A", portDistributing("eth2", false), 3_000);
+        long pulling = System.nanoTime();
+        lab.inNs("B", "ip", "link", "set", "eth1", "down");
+        lab.await("A", team -> NetnsLab.port(team, "eth1").get("link").get("up").asBoolean() == false, 2_000);
+        double seen = (System.nanoTime() - pulling) / 1e6;
+        System.out.printf("eth1's carrier loss, just after eth2's, seen by A after %.0f ms%n", seen);
+        assertTrue(seen < 400, "seen after " + seen + " ms (the kernel's announcement can come a second late)");
+    }
+
+    @Test
     void staticTeamsCarryTrafficOverEveryMemberWithLinkAndSpeakNoLacp() throws Exception {
         lab = new NetnsLab(2);
         lab.startDaemon("A", "--ports", "eth1,eth2", "--mode", "static");
