@@ -1,5 +1,6 @@
 package io.lacpd.interop.ovs;
 
+import io.lacpd.interop.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lacpd.interop.LacpCapture;
 import io.lacpd.team.NetnsLab;
@@ -54,26 +55,11 @@ class OvsInteropTest {
     static final long CONVERGE_MS = 30_000;
 
     /** Closed in reverse order after each test, also after a failure: OVS peers before their lab. */
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Resources open = new Resources();
 
     @AfterEach
     void cleanUp() throws Exception {
-        Exception failure = null;
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        open.clear();
-        if (failure != null) {
-            throw failure;
-        }
+        open.close();
     }
 
     @AfterAll
@@ -82,13 +68,11 @@ class OvsInteropTest {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        open.add(resource);
-        return resource;
+        return open.track(resource);
     }
 
     private void release(AutoCloseable resource) throws Exception {
-        open.remove(resource);
-        resource.close();
+        open.release(resource);
     }
 
     private NetnsLab lab(int links) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.lacpd.interop.ovs;
 
+import io.lacpd.interop.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lacpd.interop.Traffic;
 import io.lacpd.team.NetnsLab;
@@ -38,26 +39,11 @@ class OvsOptionsTest {
     static final String OVS = OvsTrafficTest.OVS;
     static final String TEAM = OvsTrafficTest.TEAM;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Resources open = new Resources();
 
     @AfterEach
     void cleanUp() throws Exception {
-        Exception failure = null;
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        open.clear();
-        if (failure != null) {
-            throw failure;
-        }
+        open.close();
     }
 
     @AfterAll
@@ -66,8 +52,7 @@ class OvsOptionsTest {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        open.add(resource);
-        return resource;
+        return open.track(resource);
     }
 
     /** Our lacpd in namespace A on these ports, active and fast; returns once it answers on its socket. */
@@ -252,10 +237,8 @@ class OvsOptionsTest {
                 Results.record("OVS aggregator-select stable: eth1 pulled to the other aggregator carrying", ms(moved));
             }
             assertEquals(rule, lab.status("A").get("aggregator_select").asText());
-            open.remove(ovs);
-            ovs.close();
-            open.remove(lab);
-            lab.close();
+            open.release(ovs);
+            open.release(lab);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.lacpd.interop.ovs;
 
+import io.lacpd.interop.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lacpd.interop.Traffic;
 import io.lacpd.team.NetnsLab;
@@ -53,26 +54,11 @@ class OvsTrafficTest {
     static final Map<String, String> USERSPACE_TSO = Map.of("userspace-tso-enable", "true");
     static final int LINKS = 2;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Resources open = new Resources();
 
     @AfterEach
     void cleanUp() throws Exception {
-        Exception failure = null;
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        open.clear();
-        if (failure != null) {
-            throw failure;
-        }
+        open.close();
     }
 
     @AfterAll
@@ -81,8 +67,7 @@ class OvsTrafficTest {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        open.add(resource);
-        return resource;
+        return open.track(resource);
     }
 
     /** OVS in B with br0 addressed and its stack kept off eth1 and eth2; no bond yet. */
