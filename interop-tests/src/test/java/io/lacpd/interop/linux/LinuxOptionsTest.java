@@ -15,19 +15,18 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import static io.lacpd.team.NetnsLab.port;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /**
  * lacpd's LACP options against Linux bonding in a QEMU guest, wired as in {@link LinuxTrafficTest}: our
@@ -50,101 +49,31 @@ class LinuxOptionsTest {
     /** Longer than Linux's 2 s Aggregate_Wait_Time, with room for its 100 ms tick under emulation. */
     static final long SETTLED_MS = 4_000;
 
+    private GuestLab guest;
     private NetnsLab lab;
     private LinuxBondPeer linux;
-    private Process daemon;
 
     @BeforeAll
     void setUp() throws Exception {
-        GuestImage image = GuestImage.get();
-        lab = new NetnsLab(2);
-        List<LinuxBondPeer.Nic> nics = new ArrayList<>();
-        for (int k = 1; k <= 2; k++) {
-            nics.add(new LinuxBondPeer.Nic("tp" + lab.id + k, "eth" + k, String.format("52:54:00:0b:00:%02x", k), 10_000));
-        }
-        linux = LinuxBondPeer.launch(image, "linux", lab.nsB, lab.dir, nics, LACP);
-        linux.awaitReady(90_000);
+        guest = GuestLab.launch(LACP);
+        lab = guest.lab;
+        linux = guest.linux;
     }
 
     @AfterAll
     void tearDown() throws Exception {
         try {
-            stopDaemon();
-            if (linux != null) {
-                linux.close();
+            if (guest != null) {
+                guest.close();
             }
         } finally {
-            if (lab != null) {
-                lab.close();
-            }
             Results.writeSummary("interop: ---- Linux option figures ----");
         }
     }
 
-    /** No daemon of ours, no address on our veths, every link up. */
     @BeforeEach
     void reset() throws Exception {
-        stopDaemon();
-        for (int k = 1; k <= 2; k++) {
-            lab.inNs("A", "ip", "addr", "flush", "dev", "eth" + k);
-            lab.inNs("A", "ip", "link", "set", "eth" + k, "up");
-            lab.inNs("B", "ip", "link", "set", "eth" + k, "up");
-        }
-    }
-
-    private void stopDaemon() throws InterruptedException {
-        if (daemon != null) {
-            daemon.destroyForcibly();
-            daemon.waitFor(10, TimeUnit.SECONDS);
-            daemon = null;
-        }
-    }
-
-    private void startOurs(String... more) throws IOException {
-        List<String> flags = new ArrayList<>(List.of("--ports", "eth1,eth2", "--lacp-rate", "fast", "--system-mac", OURS));
-        flags.addAll(List.of(more));
-        daemon = lab.startDaemon("A", flags.toArray(String[]::new));
-    }
-
-    /** What each side and the plumbing between them say, for a failure message. */
-    private String diagnosis() {
-        StringBuilder b = new StringBuilder();
-        try {
-            b.append("---- our status ----\n").append(lab.status("A"))
-                    .append("\n---- our log ----\n").append(lab.readLog("A"))
-                    .append("---- A: ip -s link; ip neigh ----\n").append(NetnsLab.run("ip", "-n", lab.nsA, "-s", "link"))
-                    .append(NetnsLab.run("ip", "-n", lab.nsA, "neigh"));
-            b.append("---- guest ----\n").append(linux.exec("cat /proc/net/bonding/bond0; ip -s link; ip neigh show; "
-                    + "dmesg | tail -20").output());
-        } catch (IOException | InterruptedException e) {
-            b.append(e).append('\n');
-        }
-        return b.append(linux.console()).toString();
-    }
-
-    private void await(String what, Predicate<JsonNode> ours, Predicate<BondStatus> guest, long timeoutMillis)
-            throws Exception {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (true) {
-            JsonNode team = lab.status("A");
-            if (team != null && ours.test(team) && guest.test(linux.status())) {
-                return;
-            }
-            if (daemon != null && !daemon.isAlive()) {
-                throw new AssertionError(what + ": our daemon exited with " + daemon.exitValue() + "\n" + diagnosis());
-            }
-            if (System.nanoTime() - end > 0) {
-                throw new AssertionError(what + ": not within " + timeoutMillis + " ms\n" + diagnosis());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** The team interface has carrier and both members carry the host's traffic. */
-    private static boolean carrying(JsonNode team) {
-        return team.get("team_interface").get("carrier").asBoolean()
-                && port(team, "eth1").get("carrying_traffic").asBoolean()
-                && port(team, "eth2").get("carrying_traffic").asBoolean();
+        guest.reset();
     }
 
     private static double ms(double seconds) {
@@ -170,11 +99,11 @@ class LinuxOptionsTest {
     @Order(1)
     void aggregateWaitZeroAgainstLinuxSavesOurWaitWhileLinuxHasServedItsOwn() throws Exception {
         for (long settle : new long[] {SETTLED_MS, 0}) {
-            String guest = settle > 0 ? "guest settled" : "guest just rebuilt";
+            String precondition = settle > 0 ? "guest settled" : "guest just rebuilt";
             Map<String, List<Double>> both = new TreeMap<>();
             for (int run = 0; run < RUNS; run++) {
                 for (String wait : new String[] {"0", "2000"}) {
-                    both.computeIfAbsent(wait, k -> new ArrayList<>()).add(converge(wait, settle, guest, run));
+                    both.computeIfAbsent(wait, k -> new ArrayList<>()).add(converge(wait, settle, precondition, run));
                 }
             }
             if (settle > 0) {
@@ -192,15 +121,15 @@ class LinuxOptionsTest {
      * One run: the guest's bond rebuilt, {@code settleMs} later our daemon with this aggregate wait, until
      * both sides carry traffic on both links; records and returns our first LACPDU to both distributing.
      */
-    private double converge(String wait, long settleMs, String guest, int run) throws Exception {
-        stopDaemon();
+    private double converge(String wait, long settleMs, String precondition, int run) throws Exception {
+        guest.stopDaemon();
         linux.rebuild(LACP);
         linux.await(s -> s.slaves().size() == 2 && s.slaves().stream().allMatch(BondStatus.Slave::miiUp), 20_000);
         Thread.sleep(settleMs); // the precondition itself: how long the guest's bond has been up
         List<LacpCapture.Lacpdu> pdus;
         try (LacpCapture cap = LacpCapture.start(lab.nsA, lab.dir.resolve("wait-" + wait + "-" + settleMs + "-" + run + ".pcap"))) {
-            startOurs("--aggregate-wait", wait);
-            await("both sides carry traffic on both links, aggregate-wait " + wait, LinuxOptionsTest::carrying,
+            guest.startOurs("--aggregate-wait", wait);
+            guest.await("both sides carry traffic on both links, aggregate-wait " + wait, team -> GuestLab.carrying(team, "eth1", "eth2"),
                     s -> s.allCarrying(OURS), 60_000);
             Thread.sleep(1_500); // the LACPDUs that announce the last change are on the wire within a second
             assertTrue(cap.stop(), "tcpdump exits");
@@ -212,7 +141,7 @@ class LinuxOptionsTest {
         double theirs = LacpCapture.convergence(pdus, Set.of(LINUX + "/1", LINUX + "/2"))[1];
         double all = LacpCapture.convergence(pdus, Set.of(OURS + "/1", OURS + "/2", LINUX + "/1", LINUX + "/2"))[1];
         assertFalse(Double.isNaN(all), "the capture shows every link distributing both ways: " + pdus);
-        String label = "lacpd-Linux (" + guest + "), aggregate-wait " + wait + ": our first LACPDU to ";
+        String label = "lacpd-Linux (" + precondition + "), aggregate-wait " + wait + ": our first LACPDU to ";
         Results.record(label + "ours distributing", ms(ours - first));
         Results.record(label + "Linux distributing", ms(theirs - first));
         Results.record(label + "both distributing", ms(all - first));
@@ -243,9 +172,9 @@ class LinuxOptionsTest {
         linux.await(s -> s.mode().contains("xor") && s.slaves().size() == 2
                 && s.slaves().stream().allMatch(BondStatus.Slave::miiUp), 20_000);
         long t0 = System.nanoTime();
-        startOurs("--mode", "lacp", "--partner-admin-system", LINUX, "--partner-admin-system-priority", "32768",
+        guest.startOurs("--mode", "lacp", "--partner-admin-system", LINUX, "--partner-admin-system-priority", "32768",
                 "--partner-admin-key", "7", "--partner-admin-state", "activity,aggregation,synchronization,collecting,distributing");
-        await("both members carry traffic with the admin partner", LinuxOptionsTest::carrying, s -> true, 30_000);
+        guest.await("both members carry traffic with the admin partner", team -> GuestLab.carrying(team, "eth1", "eth2"), s -> true, 30_000);
         Results.record("lacpd-Linux balance-xor, partner admin values: lacpd start (JVM) to both carrying",
                 (System.nanoTime() - t0) / 1e6);
         JsonNode team = lab.status("A");
@@ -266,10 +195,10 @@ class LinuxOptionsTest {
         lab.inNs("A", "ip", "addr", "add", OUR_IP + "/24", "dev", "tA");
         lab.inNs("A", "ip", "link", "set", "tA", "up");
         NetnsLab.Result out = lab.execInNs("A", 60, "ping", "-c", "5", "-i", "0.2", "-W", "10", GUEST_IP);
-        assertEquals(0, out.exitCode(), "ping from tA to the guest\n" + out.output() + diagnosis());
+        assertEquals(0, out.exitCode(), "ping from tA to the guest\n" + out.output() + guest.diagnosis());
         assertEquals(0, Traffic.lost(out.output()), out.output());
         LinuxBondPeer.Result in = linux.exec("ping -c 5 -W 10 " + OUR_IP);
-        assertEquals(0, in.rc(), "ping from the guest to tA\n" + in.output() + diagnosis());
+        assertEquals(0, in.rc(), "ping from the guest to tA\n" + in.output() + guest.diagnosis());
         Results.record("lacpd-Linux balance-xor, partner admin values: ping RTT to the guest, avg of 5",
                 Traffic.rttMicros(out.output())[1], "us");
     }

@@ -14,12 +14,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -54,112 +52,42 @@ class LinuxTrafficTest {
     static final int TRANSFER_BYTES = 4_000_000;
     static final String BUSYBOX = "/bin/busybox";
 
+    private GuestLab guest;
     private NetnsLab lab;
     private LinuxBondPeer linux;
-    private Process daemon;
 
     @BeforeAll
     void setUp() throws Exception {
-        GuestImage image = GuestImage.get();
-        lab = new NetnsLab(2);
-        List<LinuxBondPeer.Nic> nics = new ArrayList<>();
-        for (int k = 1; k <= 2; k++) {
-            nics.add(new LinuxBondPeer.Nic("tp" + lab.id + k, "eth" + k, String.format("52:54:00:0b:00:%02x", k), 10_000));
-        }
-        linux = LinuxBondPeer.launch(image, "linux", lab.nsB, lab.dir, nics, LACP);
-        long ready = linux.awaitReady(90_000);
-        Results.record("Linux traffic: guest launch to its command loop", ready / 1e6);
+        guest = GuestLab.launch(LACP);
+        lab = guest.lab;
+        linux = guest.linux;
+        Results.record("Linux traffic: guest launch to its command loop", guest.readyNanos / 1e6);
         assertTrue(linux.sh("ip addr show bond0").contains(GUEST_IP + "/24"), "the kernel command line's bond.ip");
     }
 
     @AfterAll
     void tearDown() throws Exception {
         try {
-            stopDaemon();
-            if (linux != null) {
-                linux.close();
+            if (guest != null) {
+                guest.close();
             }
         } finally {
-            if (lab != null) {
-                lab.close();
-            }
             Results.writeSummary("interop: ---- Linux traffic figures ----");
         }
     }
 
-    /** No daemon of ours, no address on our veths, every link up. */
     @BeforeEach
     void reset() throws Exception {
-        stopDaemon();
-        for (int k = 1; k <= 2; k++) {
-            lab.inNs("A", "ip", "addr", "flush", "dev", "eth" + k);
-            lab.inNs("A", "ip", "link", "set", "eth" + k, "up");
-            lab.inNs("B", "ip", "link", "set", "eth" + k, "up");
-        }
-    }
-
-    private void stopDaemon() throws InterruptedException {
-        if (daemon != null) {
-            daemon.destroyForcibly();
-            daemon.waitFor(10, TimeUnit.SECONDS);
-            daemon = null;
-        }
-    }
-
-    /** What each side and the plumbing between them say, for a failure message. */
-    private String diagnosis() {
-        StringBuilder b = new StringBuilder();
-        try {
-            b.append("---- our status ----\n").append(lab.status("A"))
-                    .append("\n---- our log ----\n").append(lab.readLog("A"))
-                    .append("---- A: ip -s link; ip neigh ----\n").append(NetnsLab.run("ip", "-n", lab.nsA, "-s", "link"))
-                    .append(NetnsLab.run("ip", "-n", lab.nsA, "neigh"))
-                    .append("---- B: ip -s link ----\n").append(NetnsLab.run("ip", "-n", lab.nsB, "-s", "link"));
-            b.append("---- guest ----\n").append(linux.exec("cat /proc/net/bonding/bond0; ip -s link; ip addr; "
-                    + "ip neigh show; ls -l /tmp; dmesg | tail -20").output());
-        } catch (IOException | InterruptedException e) {
-            b.append(e).append('\n');
-        }
-        return b.append(linux.console()).toString();
-    }
-
-    private void await(String what, Predicate<JsonNode> ours, Predicate<BondStatus> guest, long timeoutMillis)
-            throws Exception {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (true) {
-            JsonNode team = lab.status("A");
-            if (team != null && ours.test(team) && guest.test(linux.status())) {
-                return;
-            }
-            if (daemon != null && !daemon.isAlive()) {
-                throw new AssertionError(what + ": our daemon exited with " + daemon.exitValue() + "\n" + diagnosis());
-            }
-            if (System.nanoTime() - end > 0) {
-                throw new AssertionError(what + ": not within " + timeoutMillis + " ms\n" + diagnosis());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static boolean carrying(JsonNode team, String... members) {
-        if (!team.get("team_interface").get("carrier").asBoolean()) {
-            return false;
-        }
-        for (String m : members) {
-            if (!port(team, m).get("carrying_traffic").asBoolean()) {
-                return false;
-            }
-        }
-        return true;
+        guest.reset();
     }
 
     /** Our daemon with this mode on eth1 and eth2 until both sides carry traffic on both; then tA is addressed. */
     private void teamUp(String mode, LinuxBondPeer.Bond bond, Predicate<BondStatus> guestReady) throws Exception {
         linux.rebuild(bond);
         long t0 = System.nanoTime();
-        daemon = lab.startDaemon("A", "--ports", "eth1,eth2", "--lacp-rate", "fast", "--system-mac", OURS,
+        guest.startOurs(
                 "--mode", mode);
-        await("both sides carry traffic on both links (" + mode + ")", team -> carrying(team, "eth1", "eth2"),
+        guest.await("both sides carry traffic on both links (" + mode + ")", team -> GuestLab.carrying(team, "eth1", "eth2"),
                 guestReady, 60_000);
         Results.record("Linux traffic: lacpd start (JVM) to both sides carrying, --mode " + mode,
                 (System.nanoTime() - t0) / 1e6);
@@ -171,9 +99,9 @@ class LinuxTrafficTest {
 
     private void pingBothWays(String label) throws Exception {
         NetnsLab.Result out = lab.execInNs("A", 60, "ping", "-c", "5", "-i", "0.2", "-W", "10", GUEST_IP);
-        assertEquals(0, out.exitCode(), label + ": ping from A to the guest\n" + out.output() + diagnosis());
+        assertEquals(0, out.exitCode(), label + ": ping from A to the guest\n" + out.output() + guest.diagnosis());
         LinuxBondPeer.Result in = linux.exec("ping -c 5 -W 10 " + OUR_IP);
-        assertEquals(0, in.rc(), label + ": ping from the guest to A\n" + in.output() + diagnosis());
+        assertEquals(0, in.rc(), label + ": ping from the guest to A\n" + in.output() + guest.diagnosis());
         assertEquals(0, Traffic.lost(out.output()), label + ": " + out.output());
         assertEquals(0, Traffic.lost(in.output()), label + ": " + in.output());
         Results.record("Linux traffic: ping RTT to the guest, avg of 5, " + label, Traffic.rttMicros(out.output())[1], "us");
@@ -192,7 +120,7 @@ class LinuxTrafficTest {
         awaitGuest("the guest's nc listening", "netstat -ltn | grep -q ':5001 '", 20_000);
         long t0 = System.nanoTime();
         NetnsLab.Result sent = lab.execInNs("A", 120, "sh", "-c", BUSYBOX + " nc " + GUEST_IP + " 5001 < " + file);
-        assertEquals(0, sent.exitCode(), label + ": nc to the guest: " + sent.output() + diagnosis());
+        assertEquals(0, sent.exitCode(), label + ": nc to the guest: " + sent.output() + guest.diagnosis());
         awaitGuest("the guest's nc done", "test -e /tmp/rx.rc", 120_000);
         long nanos = System.nanoTime() - t0;
         String got = linux.sh("wc -c < /tmp/rx.bin; md5sum /tmp/rx.bin; rm -f /tmp/rx.bin");
@@ -215,7 +143,7 @@ class LinuxTrafficTest {
             }
             long t0 = System.nanoTime();
             linux.sh("(nc " + OUR_IP + " 5002 < /tmp/tx.bin; echo $? > /tmp/tx.rc) </dev/null >/dev/null 2>&1 &");
-            assertTrue(listener.waitFor(120, TimeUnit.SECONDS), label + ": the transfer from the guest ends\n" + diagnosis());
+            assertTrue(listener.waitFor(120, TimeUnit.SECONDS), label + ": the transfer from the guest ends\n" + guest.diagnosis());
             long nanos = System.nanoTime() - t0;
             byte[] got = Files.readAllBytes(file);
             assertEquals(TRANSFER_BYTES, got.length, label + ": bytes from the guest");
@@ -232,7 +160,7 @@ class LinuxTrafficTest {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (linux.exec(test).rc() != 0) {
             if (System.nanoTime() - end > 0) {
-                throw new AssertionError(what + ": not within " + timeoutMillis + " ms\n" + diagnosis());
+                throw new AssertionError(what + ": not within " + timeoutMillis + " ms\n" + guest.diagnosis());
             }
             Thread.sleep(100);
         }
@@ -293,7 +221,7 @@ class LinuxTrafficTest {
         pingBothWays("lacp");
         JsonNode team = lab.status("A");
         assertEquals(team.get("team_interface").get("mac").asText(), guestNeighbour(),
-                "the guest knows us by the team MAC\n" + diagnosis());
+                "the guest knows us by the team MAC\n" + guest.diagnosis());
         transfersBothWays("lacp");
         noteMembers(team, lab.status("A"));
     }
