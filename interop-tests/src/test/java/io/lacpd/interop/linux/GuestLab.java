@@ -19,6 +19,13 @@ import static io.lacpd.team.NetnsLab.port;
 final class GuestLab implements AutoCloseable {
 
     static final String OURS = "02:00:00:00:00:0a";
+    static final String LINUX = "02:00:00:00:00:0b";
+    static final String OUR_IP = "192.0.2.1";
+    static final String GUEST_IP = "192.0.2.2";
+    /** The guest's 802.3ad bond of both NICs, fast, with {@link #GUEST_IP} on bond0. */
+    static final LinuxBondPeer.Bond LACP = LinuxBondPeer.Bond.fast(LINUX, "eth0", "eth1").ip(GUEST_IP + "/24");
+    /** The same as balance-xor: a static LAG that speaks no LACP. */
+    static final LinuxBondPeer.Bond STATIC = LACP.mode(LinuxBondPeer.Bond.STATIC);
 
     final NetnsLab lab;
     final LinuxBondPeer linux;

@@ -24,6 +24,11 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static io.lacpd.interop.linux.GuestLab.GUEST_IP;
+import static io.lacpd.interop.linux.GuestLab.LACP;
+import static io.lacpd.interop.linux.GuestLab.OURS;
+import static io.lacpd.interop.linux.GuestLab.OUR_IP;
+import static io.lacpd.interop.linux.GuestLab.STATIC;
 import static io.lacpd.team.NetnsLab.port;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,12 +48,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LinuxTrafficTest {
 
-    static final String OURS = "02:00:00:00:00:0a";
-    static final String LINUX = "02:00:00:00:00:0b";
-    static final String OUR_IP = "192.0.2.1";
-    static final String GUEST_IP = "192.0.2.2";
-    static final LinuxBondPeer.Bond LACP = LinuxBondPeer.Bond.fast(LINUX, "eth0", "eth1").ip(GUEST_IP + "/24");
-    static final LinuxBondPeer.Bond STATIC = LACP.mode(LinuxBondPeer.Bond.STATIC);
     static final int TRANSFER_BYTES = 4_000_000;
     static final String BUSYBOX = "/bin/busybox";
 
