@@ -182,7 +182,8 @@ public final class LacpSystem {
 
     /**
      * Counts frames the caller dropped on a port without handing them to {@link #receive}: its ingress was
-     * full, or the port exceeded its rate (lacpdu_rx_dropped). Nothing else changes.
+     * full, the port exceeded its rate, or the kernel dropped them before the capture read them
+     * (lacpdu_rx_dropped). Nothing else changes.
      */
     public void countDropped(String name, long frames) {
         port(name).counters.lacpduRxDropped += frames;

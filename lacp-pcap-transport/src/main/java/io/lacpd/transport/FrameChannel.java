@@ -23,6 +23,14 @@ public interface FrameChannel extends AutoCloseable {
     boolean send(ByteBuf frame);
 
     /**
+     * Frames for this channel that the kernel dropped before its capture read them (its buffer was full), since
+     * the channel opened. It may cost a system call: call it from one thread, now and then, not per frame.
+     */
+    default long kernelDropped() {
+        return 0;
+    }
+
+    /**
      * Stops the capture thread and releases the interface; no frames are delivered after it returns. Closing
      * again does nothing.
      */

@@ -38,8 +38,36 @@ public final class LacpAgent implements AutoCloseable {
     /** How long a port removed, or a shutdown, waits for farewell LACPDUs held back by the transmit limit. */
     public static final long FAREWELL_WAIT = TimeUnit.SECONDS.toNanos(2);
 
-    /** A port's open channel and the index of the interface it was opened on: a new index needs a new one. */
-    private record OpenChannel(FrameChannel channel, int ifindex) {
+    /** How often a port's kernel drop count is read while the agent runs: it costs a system call. */
+    static final long KERNEL_DROPS_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * A port's open channel, the index of the interface it was opened on (a new index needs a new one), and its
+     * kernel drop count as last read, with when.
+     */
+    private static final class OpenChannel {
+        final FrameChannel channel;
+        final int ifindex;
+        long kernelDropped;
+        long kernelDropsReadAt;
+
+        OpenChannel(FrameChannel channel, int ifindex, long now) {
+            this.channel = channel;
+            this.ifindex = ifindex;
+            this.kernelDropsReadAt = now;
+        }
+
+        /** Frames the kernel dropped since the last call, read at most every {@link #KERNEL_DROPS_INTERVAL}. */
+        long newKernelDrops(long now) {
+            if (now - kernelDropsReadAt < KERNEL_DROPS_INTERVAL) {
+                return 0;
+            }
+            kernelDropsReadAt = now;
+            long total = channel.kernelDropped();
+            long fresh = total - kernelDropped;
+            kernelDropped = total;
+            return fresh;
+        }
     }
 
     private final LacpSystem system;
@@ -202,7 +230,8 @@ public final class LacpAgent implements AutoCloseable {
     }
 
     /**
-     * Decodes the frames waiting that the ports' policers let through now, and counts those dropped. A port
+     * Decodes the frames waiting that the ports' policers let through now, and counts those dropped, by the
+     * ingress or (read every {@link #KERNEL_DROPS_INTERVAL}) by the kernel before the capture got them. A port
      * over its rate keeps its newest frames for later: {@link #nextDeadline} says when. A port whose flood has
      * ended (nothing dropped for a second) announces itself at once (see {@link LacpSystem#announce}).
      */
@@ -214,7 +243,8 @@ public final class LacpAgent implements AutoCloseable {
             while ((frame = inbox.take(now)) != null) {
                 system.receive(port, Unpooled.wrappedBuffer(frame), now);
             }
-            long dropped = inbox.takeDropped(now);
+            OpenChannel open = channels.get(port);
+            long dropped = inbox.takeDropped(now) + (open == null ? 0 : open.newKernelDrops(now));
             if (dropped > 0) {
                 system.countDropped(port, dropped);
             }
@@ -256,7 +286,7 @@ public final class LacpAgent implements AutoCloseable {
             portMacs.put(name, state.mac());
         }
         OpenChannel open = channels.get(name);
-        if (open == null || open.ifindex() != state.index()) {
+        if (open == null || open.ifindex != state.index()) {
             closeChannel(name); // re-created: the old capture handle is dead
             openChannel(name, state.index(), now);
             now = afterIo.applyAsLong(now);
@@ -352,7 +382,7 @@ public final class LacpAgent implements AutoCloseable {
                     framesWaiting.run();
                 }
             });
-            channels.put(name, new OpenChannel(channel, index));
+            channels.put(name, new OpenChannel(channel, index, now));
         } catch (IOException e) {
             // e.g. a re-created interface reported before it is up ("That device is not up"): nothing is
             // kept of the attempt, so that the next report of this link (it coming up) opens it again
@@ -363,12 +393,12 @@ public final class LacpAgent implements AutoCloseable {
     private void closeChannel(String name) {
         OpenChannel open = channels.remove(name);
         if (open != null) {
-            open.channel().close();
+            open.channel.close();
         }
     }
 
     private boolean transmit(String port, ByteBuf frame) {
         OpenChannel open = channels.get(port);
-        return open != null && open.channel().send(frame);
+        return open != null && open.channel.send(frame);
     }
 }

@@ -77,6 +77,7 @@ public final class PcapFrameChannel implements FrameChannel {
     private final AtomicLong consumerErrors = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
     private volatile boolean closed;
+    private long kernelDropped;
     private volatile boolean capturing = true;
 
     private PcapFrameChannel(String name, int ifindex, PcapHandle handle, MulticastMembership membership,
@@ -193,6 +194,22 @@ public final class PcapFrameChannel implements FrameChannel {
             sendFailures.incrementAndGet();
             return false;
         }
+    }
+
+    /**
+     * libpcap's count of frames the kernel dropped for this capture (its ring was full); read on the caller's
+     * thread alongside the capture's, as {@link #send} is. The last count when libpcap cannot tell.
+     */
+    @Override
+    public long kernelDropped() {
+        if (!closed) {
+            try {
+                kernelDropped = handle.getStats().getNumPacketsDropped();
+            } catch (PcapNativeException | NotOpenException e) {
+                // closed meanwhile, or the interface went: the last count stands
+            }
+        }
+        return kernelDropped;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.lacpd.team.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lacpd.team.NetnsLab;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import static io.lacpd.team.NetnsLab.allDistributing;
 import static io.lacpd.team.NetnsLab.distributing;
 import static io.lacpd.team.NetnsLab.port;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +41,8 @@ class FloodTest {
     /** What scripts/daemon-jvm promises: well under 150 MB resident. */
     private static final long RSS_CEILING_KB = 150 * 1024;
     private static final String MAC_A_ETH2 = "02:00:00:0a:00:02";
+    /** A little over a million: a few may be lost between the fuzzer and A's eth1. */
+    private static final long FUZZ_FRAMES = 1_050_000;
 
     private NetnsLab lab;
 
@@ -131,6 +135,88 @@ class FloodTest {
         assertTrue(logLines < 1000, "log grew by " + logLines + " lines");
         assertTrue(c.get("lacpdu_rx_dropped").asLong() > 0 || kind.equals("garbage") && c.get("lacpdu_illegal_rx").asLong() > 0,
                 "the flood reached A: " + c);
+    }
+
+    /**
+     * A million mutated LACPDUs and Marker PDUs (bytes changed, cut short, made longer, other EtherTypes) from a
+     * fuzzer on the far end of eth1, where A has no partner, through the kernel, libpcap and the daemon: A's eth2
+     * keeps distributing with B throughout and A keeps answering, and every frame that reached A's eth1 is
+     * counted once, as a LACPDU, Marker, Marker Response, illegal or unknown frame, or as dropped (policed, or
+     * lost in the capture's kernel buffer); no kind is counted more often than the fuzzer sent it.
+     */
+    @Test
+    void aMillionMutatedFramesThroughThePcapPathAreEachCountedOnce() throws Exception {
+        lab = new NetnsLab(2);
+        Process a = lab.startDaemon("A", DAEMON_JVM, "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a");
+        lab.startDaemon("B", DAEMON_JVM, "--ports", "eth2", "--system-mac", "02:00:00:00:00:0b");
+        lab.await("A", team -> distributing(port(team, "eth2")), 15_000);
+        lab.await("B", allDistributing(1), 5_000);
+        // nothing but the fuzzer sends on B's eth1: A's eth1 receives the fuzz alone
+        lab.inNs("B", "sysctl", "-qw", "net.ipv6.conf.eth1.disable_ipv6=1");
+        Thread.sleep(500);
+        JsonNode before = port(lab.status("A"), "eth1").get("counters");
+        long rxBefore = rxPackets(lab, "eth1");
+        long pid = a.pid();
+        long ticksBefore = cpuTicks(pid);
+        Process fuzzer = lab.startInNs("B", java(), "-cp", System.getProperty("java.class.path"),
+                Flood.class.getName(), "eth1", "90", "mutated", Long.toString(FUZZ_FRAMES));
+        long start = System.nanoTime();
+        long maxRss = 0;
+        while (fuzzer.isAlive()) {
+            JsonNode sa = lab.status("A");
+            assertNotNull(sa, "A answers");
+            assertTrue(distributing(port(sa, "eth2")), "A's eth2 distributing: " + port(sa, "eth2"));
+            assertTrue(distributing(port(lab.status("B"), "eth2")), "B's eth2 distributing");
+            maxRss = Math.max(maxRss, rssKb(pid));
+            Thread.sleep(250);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = (cpuTicks(pid) - ticksBefore) / 100.0 / seconds;
+        String report = new String(fuzzer.getInputStream().readAllBytes()).strip();
+        assertEquals(0, fuzzer.waitFor(), "the fuzzer: " + report);
+        String[] words = report.split("[ ;]+");
+        long sent = Long.parseLong(words[1]);
+        long[] kinds = new long[5]; // LACPDU, Marker, Marker Response, illegal, unknown
+        for (int i = 0; i < kinds.length; i++) {
+            kinds[i] = Long.parseLong(words[words.length - 5 + i]);
+        }
+        long delivered = rxPackets(lab, "eth1") - rxBefore;
+        assertTrue(delivered >= 1_000_000, "a million frames reached A's eth1: " + delivered + " of " + sent);
+        // the last frames are taken as the policer lets them, and the kernel's drops read every 100 ms
+        lab.await("A", team -> accounted(port(team, "eth1").get("counters")) - accounted(before) == delivered, 10_000);
+        JsonNode c = port(lab.status("A"), "eth1").get("counters");
+        long lacpdus = delta(c, before, "lacpdu_rx");
+        long markers = delta(c, before, "marker_rx");
+        long responses = delta(c, before, "marker_resp_rx");
+        long illegal = delta(c, before, "lacpdu_illegal_rx");
+        long unknown = delta(c, before, "lacpdu_unknown_rx");
+        long dropped = delta(c, before, "lacpdu_rx_dropped");
+        System.out.printf("fuzz: %s; %d reached A's eth1 (%.0f/s); A counted %d LACPDUs, %d Markers, %d Marker"
+                        + " Responses, %d illegal, %d unknown, %d dropped; A: CPU %.0f %% of a core, RSS at most %d MB%n",
+                report, delivered, delivered / seconds, lacpdus, markers, responses, illegal, unknown, dropped,
+                cpu * 100, maxRss / 1024);
+        assertTrue(lacpdus <= kinds[0] && markers <= kinds[1] && responses <= kinds[2] && illegal <= kinds[3]
+                && unknown <= kinds[4], "no kind counted more often than it was sent: " + c + " against " + report);
+        assertTrue(lacpdus > 0 && illegal > 0 && unknown > 0, "decoded frames of each kind: " + c);
+        assertTrue(maxRss < RSS_CEILING_KB, "RSS " + maxRss + " kB");
+        assertTrue(distributing(port(lab.status("A"), "eth2")));
+    }
+
+    /** Frames a port's counters account for: decoded by kind (a LACPDU with a bad version 2 TLV once), or dropped. */
+    private static long accounted(JsonNode c) {
+        return c.get("lacpdu_rx").asLong() + c.get("lacpdu_illegal_rx").asLong() - c.get("v2_tlv_illegal_rx").asLong()
+                + c.get("lacpdu_unknown_rx").asLong() + c.get("marker_rx").asLong() + c.get("marker_resp_rx").asLong()
+                + c.get("lacpdu_rx_dropped").asLong();
+    }
+
+    private static long delta(JsonNode after, JsonNode before, String counter) {
+        return after.get(counter).asLong() - before.get(counter).asLong();
+    }
+
+    /** Frames the kernel delivered to an interface of A. */
+    private static long rxPackets(NetnsLab lab, String name) throws IOException, InterruptedException {
+        return Long.parseLong(lab.execInNs("A", 5, "cat", "/sys/class/net/" + name + "/statistics/rx_packets")
+                .output().strip());
     }
 
     private static long parseSent(String line) {
