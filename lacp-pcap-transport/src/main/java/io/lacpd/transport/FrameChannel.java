@@ -23,6 +23,14 @@ public interface FrameChannel extends AutoCloseable {
     boolean send(ByteBuf frame);
 
     /**
+     * False once the channel stopped capturing on its own (closed, the interface gone, or the capture failed):
+     * its owner opens a new one.
+     */
+    default boolean isCapturing() {
+        return true;
+    }
+
+    /**
      * Frames for this channel that the kernel dropped before its capture read them (its buffer was full), since
      * the channel opened. It may cost a system call: call it from one thread, now and then, not per frame.
      */

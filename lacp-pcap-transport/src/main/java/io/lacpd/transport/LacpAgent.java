@@ -38,6 +38,15 @@ public final class LacpAgent implements AutoCloseable {
     /** How long a port removed, or a shutdown, waits for farewell LACPDUs held back by the transmit limit. */
     public static final long FAREWELL_WAIT = TimeUnit.SECONDS.toNanos(2);
 
+    /** The first wait before a capture that could not be opened, or stopped, is opened again. */
+    static final long RETRY_FIRST = TimeUnit.SECONDS.toNanos(1);
+    /** The wait doubles with each failure up to this. */
+    static final long RETRY_MAX = TimeUnit.SECONDS.toNanos(30);
+
+    /** A port whose capture failed: when it is tried again, the wait before that try, and the last error. */
+    private record Retry(long at, long backoff, String error) {
+    }
+
     /** How often a port's kernel drop count is read while the agent runs: it costs a system call. */
     static final long KERNEL_DROPS_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -81,6 +90,7 @@ public final class LacpAgent implements AutoCloseable {
     /** The captured frames of each port, kept across channel openings until the port goes. */
     private final Map<String, Ingress.Inbox> inboxes = new LinkedHashMap<>();
     private final Map<String, OpenChannel> channels = new HashMap<>();
+    private final Map<String, Retry> retries = new HashMap<>();
     private final Map<String, LinkState> links = new HashMap<>();
     private final Map<String, MacAddress> portMacs = new HashMap<>();
     /** Ports removed whose farewell may still be held by the transmit limit: when each began to leave. */
@@ -221,6 +231,7 @@ public final class LacpAgent implements AutoCloseable {
     private void forget(String name, long now) {
         system.removePort(name, now);
         closeChannel(name);
+        retries.remove(name);
         Ingress.Inbox inbox = inboxes.remove(name);
         if (inbox != null) {
             inbox.clear();
@@ -272,6 +283,7 @@ public final class LacpAgent implements AutoCloseable {
                 notices.accept(name + ": interface gone");
             }
             closeChannel(name);
+            retries.remove(name); // opened again when it appears
             system.linkDown(name, now);
             return;
         }
@@ -311,6 +323,7 @@ public final class LacpAgent implements AutoCloseable {
      * and takes out removed ports whose farewell went out.
      */
     public void advance(long now) {
+        retryCaptures(now);
         receiveWaiting(now);
         system.advance(now);
         if (!leaving.isEmpty()) {
@@ -330,6 +343,9 @@ public final class LacpAgent implements AutoCloseable {
                     next = earlier(next, d);
                 }
             }
+        }
+        for (Retry r : retries.values()) {
+            next = earlier(next, r.at());
         }
         for (long began : leaving.values()) {
             next = earlier(next, began + FAREWELL_WAIT);
@@ -374,8 +390,33 @@ public final class LacpAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the captures whose retry is due, and those that stopped on their own while their interface is still
+     * there: a port is never left deaf.
+     */
+    private void retryCaptures(long now) {
+        for (Map.Entry<String, OpenChannel> e : List.copyOf(channels.entrySet())) {
+            if (!e.getValue().channel.isCapturing()) {
+                String name = e.getKey();
+                closeChannel(name);
+                Retry last = retries.get(name);
+                scheduleRetry(name, name + ": capture stopped", last == null ? 0 : last.backoff(), now);
+            }
+        }
+        for (Map.Entry<String, Retry> e : List.copyOf(retries.entrySet())) {
+            String name = e.getKey();
+            LinkState state = links.get(name);
+            if (state == null || !state.exists() || channels.containsKey(name)) {
+                retries.remove(name); // gone (opened when it appears), or opened meanwhile
+            } else if (e.getValue().at() - now <= 0) {
+                openChannel(name, state.index(), now);
+            }
+        }
+    }
+
     private void openChannel(String name, int index, long now) {
         Ingress.Inbox inbox = inboxes.computeIfAbsent(name, n -> ingress.inbox(now));
+        Retry last = retries.get(name);
         try {
             FrameChannel channel = opener.open(name, bytes -> {
                 if (inbox.offer(bytes)) {
@@ -383,10 +424,23 @@ public final class LacpAgent implements AutoCloseable {
                 }
             });
             channels.put(name, new OpenChannel(channel, index, now));
+            if (retries.remove(name) != null) {
+                notices.accept(name + ": capturing again");
+            }
         } catch (IOException e) {
-            // e.g. a re-created interface reported before it is up ("That device is not up"): nothing is
-            // kept of the attempt, so that the next report of this link (it coming up) opens it again
-            notices.accept(e.getMessage());
+            // e.g. a re-created interface reported before it is up ("That device is not up"), or no memory for
+            // the ring: tried again later, and at the next report of this link
+            scheduleRetry(name, e.getMessage(), last == null ? 0 : last.backoff(), now);
+        }
+    }
+
+    /** The capture of {@code name} failed: told once per different error, tried again after a growing wait. */
+    private void scheduleRetry(String name, String error, long lastBackoff, long now) {
+        long wait = lastBackoff == 0 ? RETRY_FIRST : Math.min(2 * lastBackoff, RETRY_MAX);
+        Retry last = retries.put(name, new Retry(now + wait, wait, error));
+        if (last == null || !last.error().equals(error)) {
+            notices.accept(error + "; trying again in " + wait / RETRY_FIRST + " s, then at most every "
+                    + RETRY_MAX / RETRY_FIRST + " s");
         }
     }
 

@@ -239,7 +239,8 @@ public final class PcapFrameChannel implements FrameChannel {
     }
 
     /** False once closed, or once the interface this channel was opened on has disappeared. */
-    boolean isCapturing() {
+    @Override
+    public boolean isCapturing() {
         return capturing && !closed;
     }
 

@@ -23,9 +23,11 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -65,11 +67,25 @@ class LacpAgentTest {
     private final Map<String, List<Long>> sent = new HashMap<>();
     private final List<Side> sides = new ArrayList<>();
 
+    /** Openings of an interface that fail before one succeeds, by name. */
+    private final Map<String, Integer> failingOpens = new HashMap<>();
+    /** Interfaces whose open channel has stopped capturing on its own. */
+    private final Set<String> stopped = new HashSet<>();
+
     private final FrameChannel.Opener opener = (name, onFrame) -> {
+        if (failingOpens.merge(name, -1, Integer::sum) >= 0) {
+            throw new IOException("cannot capture on " + name + ": no buffer space available");
+        }
+        stopped.remove(name);
         receivers.put(name, onFrame);
         opened.add(name);
         return new FrameChannel() {
             private boolean open = true;
+
+            @Override
+            public boolean isCapturing() {
+                return open && !stopped.contains(name);
+            }
 
             @Override
             public String interfaceName() {
@@ -312,6 +328,33 @@ class LacpAgentTest {
             assertFalse(p.distributing());
             assertEquals(FailureReason.PARTNER_NOT_IN_SYNC, p.failureReason());
         }
+    }
+
+    @Test
+    void aCaptureThatCannotBeOpenedIsTriedAgainWithAGrowingWaitAndThePortJoins() {
+        failingOpens.put("a1", 2);
+        long start = now;
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        awaitEvent(a, "notice: cannot capture on a1: no buffer space available; trying again in 1 s, then at most"
+                + " every 30 s");
+        awaitEvent(a, "notice: a1: capturing again");
+        // tried at 0, 1 and 1 + 2 s: the third opening succeeds
+        assertEquals(3 * SECOND, now - start, "the waits double");
+        assertEquals(1, a.log.stream().filter(l -> l.contains("trying again")).count(), "told once");
+        awaitState(a, LacpAgentTest::allDistributing);
+    }
+
+    @Test
+    void aCaptureThatStopsWhileItsInterfaceIsThereIsOpenedAgain() {
+        Running running = startedWithBothPorts();
+        Side a = running.a();
+        awaitState(a, LacpAgentTest::allDistributing);
+        stopped.add("a2");
+        awaitEvent(a, "notice: a2: capture stopped; trying again in 1 s, then at most every 30 s");
+        awaitEvent(a, "notice: a2: capturing again");
+        assertEquals(2, opened.stream().filter("a2"::equals).count());
+        awaitState(a, LacpAgentTest::allDistributing);
     }
 
     @Test
