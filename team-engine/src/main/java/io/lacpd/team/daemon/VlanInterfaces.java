@@ -30,6 +30,9 @@ final class VlanInterfaces {
      */
     void add(int vid) throws ConfigException {
         String name = VlanConfig.name(teamInterface, vid, "VLAN " + vid);
+        if (path.vlans().stream().anyMatch(v -> v.vid() == vid)) {
+            throw new ConfigException("VLAN " + vid + " has an interface already: " + name);
+        }
         if (Files.exists(Path.of("/sys/class/net", name))) {
             throw new ConfigException("VLAN " + vid + ": an interface named '" + name + "' exists already");
         }
