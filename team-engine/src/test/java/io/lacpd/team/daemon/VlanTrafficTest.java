@@ -1,12 +1,14 @@
 package io.lacpd.team.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lacpd.team.NetnsLab;
 import io.lacpd.team.control.LacpCtl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.lacpd.team.NetnsLab.allDistributing;
@@ -18,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * VLAN team interfaces between two teams: lacpd against lacpd in two network namespaces over two veth pairs, both
  * with {@code --vlans 100}, so the members carry VLAN 100 tagged beside untagged traffic. Each namespace answers ARP
  * only on the interface holding the address asked for (arp_ignore=1), so an address on the wrong side of a VLAN
- * is not reached through the host's weak-host model. Needs root and ping.
+ * is not reached through the host's weak-host model. Needs root, ping and iperf3.
  */
 class VlanTrafficTest {
 
@@ -116,5 +118,45 @@ class VlanTrafficTest {
         assertTrue(pings("A", UNTAGGED_B), "untagged still");
         assertTrue(pings("A", VLAN100_B), "VLAN 100 still");
         assertTrue(lab.readLog("A").contains("VLAN interface tA.200 added (VLAN 200)"), lab.readLog("A"));
+    }
+
+    /**
+     * TCP over VLAN 100: the host hands tA.100 64 KB super-frames with partial checksums; tagged whole (csum_start
+     * and hdr_len moved by the tag), they cross the veth pairs and reach tB.100 intact, spread over both members.
+     */
+    @Test
+    void tcpSuperFramesCrossVlan100TaggedAndSpreadOverBothMembers() throws Exception {
+        lab = new NetnsLab(2);
+        lab.startDaemon("A", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a", "--vlans", "100");
+        lab.startDaemon("B", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0b", "--vlans", "100");
+        lab.await("A", allDistributing(2), 15_000);
+        lab.await("B", allDistributing(2), 5_000);
+        address("A", "tA.100", VLAN100_A);
+        address("B", "tB.100", VLAN100_B);
+        JsonNode before = lab.status("A");
+        Process server = lab.startInNs("B", "iperf3", "-s", "-1", "-B", VLAN100_B);
+        JsonNode iperf;
+        try {
+            Thread.sleep(300);
+            NetnsLab.Result r = lab.execInNs("A", 60, "iperf3", "-J", "-c", VLAN100_B, "-P", "8", "-t", "3");
+            assertEquals(0, r.exitCode(), r.output());
+            iperf = new ObjectMapper().readTree(r.output());
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(5, TimeUnit.SECONDS);
+        }
+        double gbits = iperf.get("end").get("sum_received").get("bits_per_second").asDouble() / 1e9;
+        System.out.printf("8 TCP streams over VLAN 100 through the team: %.2f Gbit/s%n", gbits);
+        assertTrue(gbits > 0.1, "the transfer moved data: " + gbits + " Gbit/s");
+        JsonNode after = lab.status("A");
+        for (String member : List.of("eth1", "eth2")) {
+            long sent = NetnsLab.port(after, member).get("traffic").get("tx_packets").asLong()
+                    - NetnsLab.port(before, member).get("traffic").get("tx_packets").asLong();
+            assertTrue(sent > 100, member + " carried part of the 8 tagged flows: " + sent + " packets");
+        }
+        long vlanBytes = vlan(after, 100).get("tx_bytes").asLong();
+        assertTrue(vlanBytes > 1e7, "tA.100 sent the transfer: " + vlan(after, 100));
+        assertEquals(0, after.get("traffic").get("dropped").get("malformed").asLong(), after.get("traffic").toString());
+        assertEquals(0, lab.status("B").get("traffic").get("dropped").get("malformed").asLong());
     }
 }
