@@ -362,7 +362,11 @@ public final class Lacpd {
         }
         if (request.startsWith("vlan ")) {
             VlanInterfaces v = vlans;
-            return v == null ? "error: no VLAN interfaces without the data plane (data-plane tap)\n" : v.answer(request);
+            if (v == null) {
+                return config.dataPlane() == DataPlane.TAP ? "error: the daemon is starting\n"
+                        : "error: no VLAN interfaces without the data plane (data-plane tap)\n";
+            }
+            return v.answer(request);
         }
         boolean json;
         if (request.equals("status")) {
