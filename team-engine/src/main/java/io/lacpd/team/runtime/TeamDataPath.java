@@ -606,6 +606,8 @@ public final class TeamDataPath implements AutoCloseable {
             int at = HEADROOM;
             Pointer from = received;
             int tci = socket.vlanTci();
+            // the kernel takes a frame's outer tag off before any packet socket sees it (skb_vlan_untag): a
+            // claimed tag is always out of band, and the frame as received is already the untagged one
             int vlan = v.set().receiveInterface(socket.vlanTpid(), tci);
             TapDevice to = vlan == VlanSet.MAIN ? tap : v.taps()[vlan];
             if (tci != PacketSocket.NO_VLAN && vlan == VlanSet.MAIN) {
