@@ -54,12 +54,13 @@ import java.util.function.Function;
  * @param controlSocket where lacpctl reaches the daemon
  * @param configFile    the file the settings came from, or null; SIGHUP reads it again
  * @param lacpOptions   the further LACP options: Aggregate_Wait_Time, the partner admin values, ...
+ * @param vlans         the VLAN IDs of the VLAN team interfaces {@code TEAM.VID} made at the start, in order
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
                            MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, DataPlane dataPlane,
                            String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile,
-                           LacpOptions lacpOptions) {
+                           LacpOptions lacpOptions, List<Integer> vlans) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
@@ -73,7 +74,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
 
     /** Every key a config file may hold: {@link #KEYS} and the {@link LacpOptions}' keys. */
     private static boolean known(String key) {
-        return KEYS.contains(key) || LacpOptions.KEYS.contains(key);
+        return KEYS.contains(key) || LacpOptions.KEYS.contains(key) || key.equals(VlanConfig.KEY);
     }
 
     /** Parses the arguments after {@code lacpd run}. */
@@ -207,18 +208,24 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         MacAddress teamMac = s.containsKey("team-mac") ? systemMac(s.get("team-mac"), label.apply("team-mac")) : null;
         Path socket = s.containsKey("control-socket") ? Path.of(s.get("control-socket"))
                 : SOCKET_DIRECTORY.resolve(team + ".sock");
+        List<Integer> vlans = VlanConfig.parse(s, teamInterface, label);
+        if (!vlans.isEmpty() && dataPlane == DataPlane.NONE) {
+            throw new ConfigException(label.apply(VlanConfig.KEY) + " needs the data plane (VLAN team interfaces are"
+                    + " TAPs: data-plane tap)");
+        }
         return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
-                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label));
+                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label), vlans);
     }
 
     /**
      * These settings, but with the team name, mode, data plane, team interface and control socket of the running
      * config: a reload cannot change those, as they name the daemon, its interface and where lacpctl finds it.
+     * The VLANs too: at run time they change by the control request {@code vlan add|remove VID}.
      */
     public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
         return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
                 portPriority, muxControl, running.loadBalancing, running.dataPlane, running.teamInterface, running.teamMac,
-                running.controlSocket, configFile, lacpOptions);
+                running.controlSocket, configFile, lacpOptions, running.vlans);
     }
 
     /** The LACP system settings of this team. */

@@ -69,6 +69,8 @@ public final class Lacpd {
     private volatile LacpRuntime runtime; // set once started; the control thread may ask before that
     /** The team interface and member sockets, with {@code --data-plane tap}; null otherwise or until opened. */
     private volatile TeamDataPath dataPath;
+    /** The VLAN interfaces on {@link #dataPath}; null without a data plane. */
+    private volatile VlanInterfaces vlans;
     private MacAddress teamMac;
     private int teamMtu;
     private ControlServer control;
@@ -170,6 +172,11 @@ public final class Lacpd {
                 throw new ConfigException(refused.getMessage());
             }
         }
+        VlanInterfaces v = new VlanInterfaces(path, name, log);
+        for (int vid : config.vlans()) {
+            v.add(vid);
+        }
+        vlans = v;
         return path;
     }
 
@@ -283,8 +290,8 @@ public final class Lacpd {
         }
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
         if (!applied.equals(next)) {
-            log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC or control"
-                    + " socket applies at the next start only");
+            log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC, VLANs or"
+                    + " control socket applies at the next start only");
         }
         Map<String, Integer> before = portNumbers.renumber(config.ports()); // the running numbers, unchanged
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();
@@ -317,7 +324,7 @@ public final class Lacpd {
         return new DataPlaneStatus(DataPlane.TAP, config.loadBalancing(),
                 new DataPlaneStatus.TeamInterface(path.name(), teamMac, path.carrier(), teamMtu,
                         queueDropped(path.name())),
-                path.counters());
+                path.counters(), path.vlans());
     }
 
     /** The kernel's count of frames the team interface's queue dropped; 0 when it cannot be read. */
@@ -352,6 +359,14 @@ public final class Lacpd {
     private String answer(String request) {
         if (TEST_FAULTS && request.startsWith("test-fault ")) {
             return provoke(request.substring("test-fault ".length()));
+        }
+        if (request.startsWith("vlan ")) {
+            VlanInterfaces v = vlans;
+            if (v == null) {
+                return config.dataPlane() == DataPlane.TAP ? "error: the daemon is starting\n"
+                        : "error: no VLAN interfaces without the data plane (data-plane tap)\n";
+            }
+            return v.answer(request);
         }
         boolean json;
         if (request.equals("status")) {

@@ -6,6 +6,9 @@ import com.sun.jna.Pointer;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.Distributor;
+import io.lacpd.team.datapath.FrameView;
+import io.lacpd.team.datapath.VlanCounters;
+import io.lacpd.team.datapath.VlanSet;
 import io.lacpd.team.datapath.VlanTag;
 import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.team.io.MemberIsolation;
@@ -37,6 +40,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * frame that is too short or did not fit, or whose vnet header is malformed (an unknown gso_type, headers outside
  * the frame), is counted as malformed and dropped, on either side.
  * Both threads block in read/poll while there is nothing to do, and allocate nothing per frame.
+ *
+ * <p>VLAN team interfaces ({@link #addVlan}) are further TAPs with the team's MAC, MTU and carrier. The transmit
+ * thread polls them with the team interface and pushes each one's 802.1Q tag into a frame read from it (into the
+ * headroom, offsets moved along), before the same path to the members. The receive thread hands a frame whose tag
+ * a VLAN interface claims ({@link VlanSet#receiveInterface}) to that interface as the kernel gave it, untagged;
+ * every other frame goes to the team interface, its tag put back.
  *
  * <p>The control thread publishes the {@link MemberMap} in force ({@link #publish}); the data threads read it
  * once per frame without locks. Members join and leave by slot at run time: the sockets are replaced whole and
@@ -77,8 +86,18 @@ public final class TeamDataPath implements AutoCloseable {
     private record Slots(long epoch, PacketSocket[] sockets) {
     }
 
+    /** The VLAN interfaces: their VIDs and TAPs by index, replaced whole; epoch counts the replacements. */
+    private record Vlans(long epoch, VlanSet set, TapDevice[] taps) {
+    }
+
+    // per VLAN interface index: packets then octets, transmit thread and receive thread each its own array
+    private static final int VLAN_PACKETS = 0;
+    private static final int VLAN_BYTES = 1;
+    private static final int VLAN_FIELDS = 2;
+
     private final TapDevice tap;
     private final MacAddress teamMac;
+    private final int mtu;
     private final Distributor distributor;
     /** Whether the distributor keeps a flowlet table, the only thing that needs the clock. */
     private final boolean clocked;
@@ -87,6 +106,11 @@ public final class TeamDataPath implements AutoCloseable {
     private final MemberIsolation[] isolations = new MemberIsolation[MemberMap.MAX_MEMBERS];
     private final long[] txCounters = new long[TEAM_MALFORMED + 1];
     private final long[] rxCounters = new long[MemberMap.MAX_MEMBERS * RX_FIELDS];
+    private volatile Vlans vlans = new Vlans(0, VlanSet.EMPTY, new TapDevice[VlanSet.MAX_VLANS + 1]);
+    private final long[] vlanTxCounters = new long[(VlanSet.MAX_VLANS + 1) * VLAN_FIELDS];
+    private final long[] vlanRxCounters = new long[(VlanSet.MAX_VLANS + 1) * VLAN_FIELDS];
+    private volatile long txVlansSeen;
+    private volatile long rxVlansSeen;
     private volatile long txSeen;
     private volatile long rxSeen;
     private volatile boolean running = true;
@@ -97,9 +121,10 @@ public final class TeamDataPath implements AutoCloseable {
     private final Thread txThread;
     private final Thread rxThread;
 
-    private TeamDataPath(TapDevice tap, MacAddress teamMac, Distributor distributor, int txWake, int rxWake) {
+    private TeamDataPath(TapDevice tap, MacAddress teamMac, int mtu, Distributor distributor, int txWake, int rxWake) {
         this.tap = tap;
         this.teamMac = teamMac;
+        this.mtu = mtu;
         this.distributor = distributor;
         this.clocked = distributor.flowlets() != null;
         this.txWake = txWake;
@@ -139,7 +164,7 @@ public final class TeamDataPath implements AutoCloseable {
             tap.close();
             throw e;
         }
-        TeamDataPath path = new TeamDataPath(tap, teamMac, distributor, txWake, rxWake);
+        TeamDataPath path = new TeamDataPath(tap, teamMac, mtu, distributor, txWake, rxWake);
         path.txThread.start();
         path.rxThread.start();
         return path;
@@ -169,6 +194,11 @@ public final class TeamDataPath implements AutoCloseable {
         if (on != carrier) {
             tap.setCarrier(on);
             carrier = on;
+            for (TapDevice vlan : vlans.taps()) {
+                if (vlan != null) {
+                    vlan.setCarrier(on);
+                }
+            }
         }
     }
 
@@ -241,6 +271,88 @@ public final class TeamDataPath implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the VLAN interface {@code name} for VLAN {@code vid}: a TAP with the team's MAC, MTU and carrier,
+     * in the calling thread's network namespace. Frames flow on it at once.
+     *
+     * @throws IOException              when the kernel refuses the interface (its name is taken, ...)
+     * @throws IllegalArgumentException when the VID is out of range or has an interface, or
+     *                                  {@value VlanSet#MAX_VLANS} exist
+     * @throws IllegalStateException    when the data path is closed
+     */
+    public synchronized void addVlan(int vid, String name) throws IOException {
+        if (!running) {
+            throw new IllegalStateException(tap.name() + " is closed");
+        }
+        Vlans now = vlans;
+        int index = now.set().freeIndex();
+        if (index < 0) {
+            throw new IllegalArgumentException("VLAN " + vid + ": " + VlanSet.MAX_VLANS
+                    + " VLAN interfaces exist already (the most a team has)");
+        }
+        VlanSet set = now.set().with(vid, index);
+        TapDevice vlan = TapDevice.open(name, teamMac, mtu);
+        try {
+            vlan.setCarrier(carrier);
+        } catch (IOException e) {
+            vlan.close();
+            throw e;
+        }
+        for (int i = index * VLAN_FIELDS; i < (index + 1) * VLAN_FIELDS; i++) { // no thread uses a free index
+            LONGS.setOpaque(vlanTxCounters, i, 0L);
+            LONGS.setOpaque(vlanRxCounters, i, 0L);
+        }
+        TapDevice[] taps = now.taps().clone();
+        taps[index] = vlan;
+        replaceVlans(set, taps);
+    }
+
+    /**
+     * Removes the VLAN interface of {@code vid}: its frames go to the team interface, tagged, from now on.
+     *
+     * @return false when no VLAN interface carries {@code vid}
+     */
+    public synchronized boolean removeVlan(int vid) {
+        Vlans now = vlans;
+        int index = now.set().interfaceOf(vid);
+        if (index == VlanSet.MAIN) {
+            return false;
+        }
+        TapDevice vlan = now.taps()[index];
+        TapDevice[] taps = now.taps().clone();
+        taps[index] = null;
+        replaceVlans(now.set().without(vid), taps);
+        vlan.close();
+        return true;
+    }
+
+    /** Publishes the VLAN interfaces and waits until both data threads have let go of the old ones. */
+    private void replaceVlans(VlanSet set, TapDevice[] taps) {
+        long epoch = vlans.epoch() + 1;
+        vlans = new Vlans(epoch, set, taps);
+        wake(txWake);
+        wake(rxWake);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ACK_TIMEOUT_MILLIS);
+        while ((txVlansSeen < epoch || rxVlansSeen < epoch) && running && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    /** The VLAN interfaces and their counters now, by VLAN ID; allocates the snapshot, not the data path. */
+    public List<VlanCounters> vlans() {
+        Vlans now = vlans;
+        List<VlanCounters> out = new ArrayList<>();
+        for (int vid : now.set().vids()) {
+            int index = now.set().interfaceOf(vid);
+            int c = index * VLAN_FIELDS;
+            out.add(new VlanCounters(vid, now.taps()[index].name(),
+                    get(vlanTxCounters, c + VLAN_PACKETS), get(vlanTxCounters, c + VLAN_BYTES),
+                    get(vlanRxCounters, c + VLAN_PACKETS), get(vlanRxCounters, c + VLAN_BYTES)));
+        }
+        return out;
+    }
+
     private void wake(int eventFd) {
         Libc.write(eventFd, wakeValue, 8);
     }
@@ -301,28 +413,94 @@ public final class TeamDataPath implements AutoCloseable {
         LONGS.setOpaque(counters, i, counters[i] + delta);
     }
 
+    /**
+     * Entries of the transmit thread's poll set: the team interface, the wake-up, then the VLAN interfaces. Each
+     * readable TAP gives one frame in turn until all are drained, so a busy one cannot starve the others, and a
+     * drained one costs no further read until poll says it is readable again.
+     */
     private void transmitLoop() {
         ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
         Pointer frame = Native.getDirectBufferPointer(buffer);
-        Memory fds = new Memory(2L * Libc.POLLFD_SIZE);
+        // a VLAN interface's frame is read after the headroom its tag is pushed into; it then starts at 0 too
+        Pointer vlanFrame = frame.share(HEADROOM);
+        int entries = 2 + VlanSet.MAX_VLANS;
+        Memory fds = new Memory((long) entries * Libc.POLLFD_SIZE);
+        TapDevice[] polled = new TapDevice[entries];
+        int[] indexOf = new int[entries];
+        boolean[] ready = new boolean[entries];
         pollIn(fds, 0, tap.fd());
         pollIn(fds, 1, txWake);
+        polled[0] = tap;
         Memory drain = new Memory(8);
+        int count = 2;
+        long vlanEpoch = -1;
+        ready[0] = true;
         while (running) {
-            long n = tap.read(frame, BUFFER_BYTES);
-            if (n < 0) {
-                if (n == -Libc.EAGAIN) {
-                    txSeen = slots.epoch(); // idle: holds no socket
-                    Libc.poll(fds, 2, -1);
+            Vlans v = vlans;
+            if (v.epoch() != vlanEpoch) {
+                vlanEpoch = v.epoch();
+                count = 2;
+                for (int index = 1; index <= VlanSet.MAX_VLANS; index++) {
+                    if (v.taps()[index] != null) {
+                        pollIn(fds, count, v.taps()[index].fd());
+                        polled[count] = v.taps()[index];
+                        indexOf[count] = index;
+                        ready[count] = true;
+                        count++;
+                    }
+                }
+                txVlansSeen = vlanEpoch;
+            }
+            boolean moved = false;
+            for (int i = 0; i < count; i++) {
+                if (i == 1 || !ready[i]) {
+                    continue;
+                }
+                long n = i == 0 ? tap.read(frame, BUFFER_BYTES) : polled[i].read(vlanFrame, BUFFER_BYTES - HEADROOM);
+                if (n < 0) {
+                    ready[i] = false; // EAGAIN: drained (or the read failed: poll reports it again)
+                    continue;
+                }
+                moved = true;
+                // A TAP read is one frame: the clock is read once per read. Reading it once per several frames
+                // would make a flow's pause look longer than it was by their sending time, and move it too early.
+                long now = clocked ? System.nanoTime() : 0L;
+                if (i == 0) {
+                    transmit(buffer, frame, (int) n, now);
+                } else {
+                    transmitVlan(v.set(), indexOf[i], buffer, frame, (int) n, now);
+                }
+            }
+            if (!moved) {
+                txSeen = slots.epoch(); // idle: holds no socket
+                Libc.poll(fds, count, -1);
+                if (fds.getShort((long) Libc.POLLFD_SIZE + 6) != 0) {
                     Libc.read(txWake, drain, 8);
                 }
-                continue;
+                for (int i = 0; i < count; i++) {
+                    ready[i] = i != 1 && fds.getShort((long) i * Libc.POLLFD_SIZE + 6) != 0;
+                }
             }
-            // A TAP read is one frame: the clock is read once per read. Reading it once per several frames would
-            // make a flow's pause look longer than it was by their sending time, and move it too early.
-            long now = clocked ? System.nanoTime() : 0L;
-            transmit(buffer, frame, (int) n, now);
         }
+    }
+
+    /**
+     * A frame the host sent on VLAN interface {@code index}, read {@value #HEADROOM} octets into the buffer:
+     * pushes its tag (the header and MACs move into the headroom, csum_start and hdr_len with them) and sends it
+     * as the team interface's frames are sent.
+     */
+    private void transmitVlan(VlanSet set, int index, ByteBuffer buffer, Pointer frame, int n, long now) {
+        int length = n - VnetHeader.LENGTH;
+        int tci = set.transmitTci(index);
+        if (length < ETHER_HEADER || tci < 0
+                || VlanTag.insert(buffer, HEADROOM, VnetHeader.LENGTH, length, FrameView.ETHERTYPE_VLAN, tci) != 0) {
+            add(txCounters, TEAM_MALFORMED, 1);
+            return;
+        }
+        int c = index * VLAN_FIELDS;
+        add(vlanTxCounters, c + VLAN_PACKETS, 1);
+        add(vlanTxCounters, c + VLAN_BYTES, length);
+        transmit(buffer, frame, n + VlanTag.LENGTH, now);
     }
 
     private void transmit(ByteBuffer buffer, Pointer frame, int n, long now) {
@@ -364,6 +542,8 @@ public final class TeamDataPath implements AutoCloseable {
         int count = 0;
         long epoch = -1;
         while (running) {
+            Vlans v = vlans; // held until the next turn, which lets go of it
+            rxVlansSeen = v.epoch();
             Slots s = slots;
             if (s.epoch() != epoch) {
                 epoch = s.epoch();
@@ -389,7 +569,7 @@ public final class TeamDataPath implements AutoCloseable {
             }
             for (int i = 1; i < count; i++) {
                 if (fds.getShort((long) i * Libc.POLLFD_SIZE + 6) != 0) {
-                    receiveFrom(polled[i], slotOf[i], buffer, base, received);
+                    receiveFrom(polled[i], slotOf[i], v, buffer, base, received);
                 }
             }
         }
@@ -402,7 +582,8 @@ public final class TeamDataPath implements AutoCloseable {
         fds.setShort(at + 4, Libc.POLLIN);
     }
 
-    private void receiveFrom(PacketSocket socket, int slot, ByteBuffer buffer, Pointer base, Pointer received) {
+    private void receiveFrom(PacketSocket socket, int slot, Vlans v, ByteBuffer buffer, Pointer base,
+            Pointer received) {
         int c = slot * RX_FIELDS;
         for (int k = 0; k < RECEIVE_BATCH; k++) {
             long n = socket.receive(received, BUFFER_BYTES - HEADROOM);
@@ -425,7 +606,11 @@ public final class TeamDataPath implements AutoCloseable {
             int at = HEADROOM;
             Pointer from = received;
             int tci = socket.vlanTci();
-            if (tci != PacketSocket.NO_VLAN) {
+            // the kernel takes a frame's outer tag off before any packet socket sees it (skb_vlan_untag): a
+            // claimed tag is always out of band, and the frame as received is already the untagged one
+            int vlan = v.set().receiveInterface(socket.vlanTpid(), tci);
+            TapDevice to = vlan == VlanSet.MAIN ? tap : v.taps()[vlan];
+            if (tci != PacketSocket.NO_VLAN && vlan == VlanSet.MAIN) {
                 // the header and MACs move into the headroom (csum_start and hdr_len with them): the packet
                 // starts at the buffer's first octet
                 at = VlanTag.insert(buffer, HEADROOM, VnetHeader.LENGTH, length, socket.vlanTpid(), tci);
@@ -436,10 +621,14 @@ public final class TeamDataPath implements AutoCloseable {
                 add(rxCounters, c + RX_MALFORMED, 1);
                 continue;
             }
-            long written = tap.write(from, length + VnetHeader.LENGTH);
+            long written = to.write(from, length + VnetHeader.LENGTH);
             if (written >= 0) {
                 add(rxCounters, c + RX_PACKETS, 1);
                 add(rxCounters, c + RX_BYTES, length);
+                if (vlan != VlanSet.MAIN) {
+                    add(vlanRxCounters, vlan * VLAN_FIELDS + VLAN_PACKETS, 1);
+                    add(vlanRxCounters, vlan * VLAN_FIELDS + VLAN_BYTES, length);
+                }
             } else if (written == -Libc.EAGAIN || written == -Libc.ENOBUFS) {
                 add(rxCounters, c + RX_QUEUE_FULL, 1);
             } else {
@@ -473,6 +662,12 @@ public final class TeamDataPath implements AutoCloseable {
                 }
             }
             slots = new Slots(slots.epoch() + 1, new PacketSocket[MemberMap.MAX_MEMBERS]);
+            for (TapDevice vlan : vlans.taps()) {
+                if (vlan != null) {
+                    vlan.close();
+                }
+            }
+            vlans = new Vlans(vlans.epoch() + 1, VlanSet.EMPTY, new TapDevice[VlanSet.MAX_VLANS + 1]);
         }
         tap.close();
         Libc.closeQuietly(txWake);

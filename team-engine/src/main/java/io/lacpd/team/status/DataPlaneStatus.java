@@ -4,6 +4,9 @@ import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.DataPlane;
+import io.lacpd.team.datapath.VlanCounters;
+
+import java.util.List;
 
 /**
  * The team's data plane at one moment, for the status: whether lacpd carries the host's traffic, through which
@@ -13,9 +16,16 @@ import io.lacpd.team.datapath.DataPlane;
  * @param loadBalancing how outbound frames are spread
  * @param teamInterface the team interface, or null without a data plane
  * @param counters      the data path's counters, or null without a data plane
+ * @param vlans         the VLAN team interfaces by VLAN ID, each with the team interface's MAC, MTU and carrier
  */
 public record DataPlaneStatus(DataPlane plane, LoadBalancingAlgorithm loadBalancing, TeamInterface teamInterface,
-                              DataPathCounters counters) {
+                              DataPathCounters counters, List<VlanCounters> vlans) {
+
+    /** A data plane without VLAN interfaces. */
+    public DataPlaneStatus(DataPlane plane, LoadBalancingAlgorithm loadBalancing, TeamInterface teamInterface,
+                           DataPathCounters counters) {
+        this(plane, loadBalancing, teamInterface, counters, List.of());
+    }
 
     /**
      * The team interface the host uses.

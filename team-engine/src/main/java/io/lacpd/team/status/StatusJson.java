@@ -11,6 +11,7 @@ import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.datapath.DataPathCounters;
+import io.lacpd.team.datapath.VlanCounters;
 import io.lacpd.team.member.MemberStatus;
 
 import java.io.IOException;
@@ -98,6 +99,7 @@ public final class StatusJson {
         g.writeNumberField("aggregate_wait_ms", TeamStatus.millis(t.snapshot().aggregateWaitTime()));
         g.writeEndObject();
         dataPlane(g, t.dataPlane());
+        vlans(g, t.dataPlane());
         g.writeArrayFieldStart("aggregators");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             g.writeStartObject();
@@ -233,6 +235,23 @@ public final class StatusJson {
         g.writeNumberField("malformed", c.malformed());
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    /** {@code "vlans"}: each VLAN team interface, by VLAN ID; empty without one. */
+    private static void vlans(JsonGenerator g, DataPlaneStatus d) throws IOException {
+        g.writeArrayFieldStart("vlans");
+        for (VlanCounters v : d.vlans()) {
+            g.writeStartObject();
+            g.writeStringField("name", v.name());
+            g.writeNumberField("vid", v.vid());
+            g.writeBooleanField("carrier", d.teamInterface() != null && d.teamInterface().carrier());
+            g.writeNumberField("tx_packets", v.txPackets());
+            g.writeNumberField("tx_bytes", v.txBytes());
+            g.writeNumberField("rx_packets", v.rxPackets());
+            g.writeNumberField("rx_bytes", v.rxBytes());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /** One end's information; {@code v2} (the partner's) adds its version 2 TLVs, null for none. */

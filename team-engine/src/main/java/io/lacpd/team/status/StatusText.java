@@ -6,6 +6,7 @@ import io.lacpd.core.PortSnapshot;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.datapath.DataPathCounters;
+import io.lacpd.team.datapath.VlanCounters;
 import io.lacpd.team.member.MemberStatus;
 
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public final class StatusText {
         out.append("  status: ").append(t.status()).append('\n');
         out.append("  system: ").append(t.snapshot().systemPriority()).append(',').append(t.snapshot().system()).append('\n');
         dataPlane(out, t.dataPlane());
+        vlans(out, t.dataPlane());
         out.append("  aggregate wait: ").append(TeamStatus.millis(t.snapshot().aggregateWaitTime())).append(" ms\n");
         out.append("  ").append(t.minLinks()).append('\n');
         if (t.activeChoice() != null) {
@@ -76,6 +78,17 @@ public final class StatusText {
                     .append(" bytes; dropped: not collecting ").append(c.dropNotCollecting()).append(", no member ")
                     .append(c.dropNoMember()).append(", queue full ").append(c.dropQueueFull()).append(", send error ")
                     .append(c.dropSendError()).append(", malformed ").append(c.malformed()).append('\n');
+        }
+    }
+
+    /** A line per VLAN team interface; none without one. */
+    private static void vlans(StringBuilder out, DataPlaneStatus d) {
+        boolean carrier = d.teamInterface() != null && d.teamInterface().carrier();
+        for (VlanCounters v : d.vlans()) {
+            out.append("  vlan interface: ").append(v.name()).append(" vlan ").append(v.vid()).append(", carrier ")
+                    .append(carrier ? "up" : "down").append(", tx ").append(v.txPackets()).append(" packets ")
+                    .append(v.txBytes()).append(" bytes, rx ").append(v.rxPackets()).append(" packets ")
+                    .append(v.rxBytes()).append(" bytes\n");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.lacpd.team.runtime;
 
 import io.lacpd.team.datapath.DataPathCounters;
+import io.lacpd.team.datapath.VlanCounters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lacpd.core.pdu.MacAddress;
@@ -161,6 +162,51 @@ class TeamDataPathTest {
         assertTrue(eth1 > 0 && eth2 > 0, "8 flows use both members: eth1 " + eth1 + ", eth2 " + eth2);
     }
 
+    /**
+     * A VLAN interface on each team: TCP over VLAN 100 is tagged on the members and untagged on the far side,
+     * with no allocation per frame; the VLAN interface's carrier follows the team's; removed, it disappears.
+     */
+    @Test
+    void aVlanInterfaceCarriesItsVlanTaggedWithTheTeamsCarrierAndAllocatesNothing() throws Exception {
+        inA.call(() -> {
+            a.addVlan(100, "team0.100");
+            return null;
+        });
+        inB.call(() -> {
+            b.addVlan(100, "team0.100");
+            return null;
+        });
+        assertEquals("1", sysctlNet(lab.nsA, "team0.100/carrier"), "carrier: the team may transmit");
+        lab.inNs("A", "ip", "addr", "add", "10.68.0.1/24", "dev", "team0.100");
+        lab.inNs("B", "ip", "addr", "add", "10.68.0.2/24", "dev", "team0.100");
+        NetnsLab.runChecked("ip", "netns", "exec", lab.nsA, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.68.0.2");
+        server = new ProcessBuilder("ip", "netns", "exec", lab.nsB, "iperf3", "-s").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(300);
+        long allocatedBefore = allocatedByDataThreads();
+        double vlan = iperf("10.68.0.2", 1);
+        long allocated = allocatedByDataThreads() - allocatedBefore;
+        VlanCounters sent = a.vlans().get(0);
+        VlanCounters received = b.vlans().get(0);
+        System.out.printf("single TCP stream over VLAN 100: %.2f Gbit/s; A's team0.100 sent %d frames, B's received"
+                + " %d; data threads allocated %d octets%n", vlan / 1e9, sent.txPackets(), received.rxPackets(), allocated);
+        assertTrue(vlan > 100e6, "TCP over VLAN 100: " + vlan + " bit/s");
+        assertTrue(allocated < 256 * 1024, "the VLAN path allocates nothing per frame: " + allocated + " octets");
+        assertEquals(100, sent.vid());
+        assertTrue(sent.txBytes() / Math.max(1, sent.txPackets()) > 10_000, "super-frames tagged whole: " + sent);
+        assertTrue(received.rxPackets() > 0, received.toString());
+        assertEquals(0, a.counters().malformed() + b.counters().malformed() + a.counters().dropSendError());
+
+        a.publish(MemberMap.EMPTY);
+        assertEquals("0", sysctlNet(lab.nsA, "team0.100/carrier"), "no member may transmit: no carrier");
+        a.publish(split(MAC_A, true));
+        assertEquals("1", sysctlNet(lab.nsA, "team0.100/carrier"));
+        assertTrue(a.removeVlan(100));
+        assertTrue(!a.removeVlan(100), "removed once");
+        assertTrue(a.vlans().isEmpty());
+        assertTrue(lab.execInNs("A", 5, "ip", "link", "show", "team0.100").exitCode() != 0, "team0.100 is gone");
+    }
+
     @Test
     void withAFlowletTableAFlowFollowsItsBucketAfterAPause() throws Exception {
         a.close();
@@ -262,6 +308,10 @@ class TeamDataPathTest {
     private static long dataThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
                 .filter(t -> t.getName().startsWith("team-tx-") || t.getName().startsWith("team-rx-")).count();
+    }
+
+    private static String sysctlNet(String ns, String name) throws Exception {
+        return NetnsLab.runChecked("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + name).strip();
     }
 
     private static String sysctl(String ns, String name) throws Exception {

@@ -10,6 +10,7 @@ import io.lacpd.team.Team;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.DataPlane;
+import io.lacpd.team.datapath.VlanCounters;
 import io.lacpd.team.mode.TeamingMode;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,8 @@ class StatusGoldenTest {
                 new DataPathCounters.Member(1, "eth2", 0, 0, 0, 0, 5, 0, 0, 0),
                 new DataPathCounters.Member(2, "eth3", 1200, 1_500_000, 800, 1_200_000, 0, 0, 0, 1)));
         DataPlaneStatus plane = new DataPlaneStatus(DataPlane.TAP, LoadBalancingAlgorithm.TRANSPORT_PORTS,
-                new DataPlaneStatus.TeamInterface("team0", MacAddress.parse("02:00:00:0a:00:01"), true, 1500, 7), counters);
+                new DataPlaneStatus.TeamInterface("team0", MacAddress.parse("02:00:00:0a:00:01"), true, 1500, 7), counters,
+                List.of(new VlanCounters(100, "team0.100", 40, 52_000, 30, 41_000)));
         return new TeamStatus("team0", team.state(), net.system("A").snapshot(), plane);
     }
 
