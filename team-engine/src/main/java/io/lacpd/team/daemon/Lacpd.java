@@ -1,5 +1,6 @@
 package io.lacpd.team.daemon;
 
+import io.lacpd.core.LacpSystem;
 import io.lacpd.team.Team;
 import io.lacpd.team.control.ControlServer;
 import io.lacpd.team.member.MemberConfig;
@@ -36,6 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * The lacpd daemon: {@code lacpd run [flags] [--config FILE]}. Negotiates LACP on the member NICs, logs each
@@ -126,7 +128,7 @@ public final class Lacpd {
         } else {
             log.line("data plane none: LACP only, host traffic is not teamed");
         }
-        team = new Team(config.mode(), config.lacpOptions().teamPolicy(), members(numbers), this::publish,
+        team = new Team(config.mode(), config.lacpOptions().teamPolicy(), members(numbers, config), this::publish,
                 System.nanoTime());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
@@ -197,11 +199,12 @@ public final class Lacpd {
     }
     /**
      * The team's members: each in the slot of its port number (1 is slot 0), which it keeps across reloads as its
-     * port number does, and Active.
+     * port number does, and Standby when the config says so, else Active.
      */
-    private static List<MemberConfig> members(Map<String, Integer> numbers) {
+    private static List<MemberConfig> members(Map<String, Integer> numbers, DaemonConfig config) {
         List<MemberConfig> members = new ArrayList<>();
-        numbers.forEach((port, number) -> members.add(new MemberConfig(number - 1, port, MemberRole.ACTIVE)));
+        numbers.forEach((port, number) -> members.add(new MemberConfig(number - 1, port,
+                config.standby().contains(port) ? MemberRole.STANDBY : MemberRole.ACTIVE)));
         return members;
     }
 
@@ -297,7 +300,7 @@ public final class Lacpd {
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
-            team.configure(applied.mode(), applied.lacpOptions().teamPolicy(), members(numbers), now);
+            team.configure(applied.mode(), applied.lacpOptions().teamPolicy(), members(numbers, applied), now);
             if (dataPath != null) { // out of the member map now: its socket can go, and the NIC back to the host
                 removed.forEach(p -> dataPath.removeMember(before.get(p) - 1));
             }
@@ -353,6 +356,9 @@ public final class Lacpd {
         if (TEST_FAULTS && request.startsWith("test-fault ")) {
             return provoke(request.substring("test-fault ".length()));
         }
+        if (MemberRoleRequest.matches(request)) {
+            return onLoop(system -> MemberRoleRequest.answer(team, request, System.nanoTime(), log::line));
+        }
         boolean json;
         if (request.equals("status")) {
             json = false;
@@ -376,6 +382,19 @@ public final class Lacpd {
         }
         List<TeamStatus> teams = List.of(status);
         return json ? StatusJson.render(teams) : StatusText.render(teams);
+    }
+
+    /** A request's answer computed on the loop thread, or one error line. */
+    private String onLoop(Function<LacpSystem, String> query) {
+        LacpRuntime r = runtime;
+        if (r == null) {
+            return "error: the daemon is starting\n";
+        }
+        try {
+            return r.call(query, 2000);
+        } catch (InterruptedException | TimeoutException e) {
+            return "error: the daemon did not answer in time\n";
+        }
     }
 
     /** The faults of {@link #TEST_FAULTS}; the one a full heap raises, as that is what a flood did. */
