@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  *       aggregator at a time, so links to another partner or with another key stay out of its traffic.</li>
  *   <li>{@code static}: every member with link up transmits and receives.</li>
  *   <li>{@code switch-independent}: Active members with link up; when none has link, the Standby ones with link
- *       up.</li>
+ *       up. The first configured of them is the primary ({@link MemberMap#primary}), which holds the team MAC.</li>
  * </ul>
  *
  * <p>Whatever the mode, the policy's min-links holds the whole team down (no member transmits or receives) while
@@ -323,9 +323,10 @@ public final class Team {
             return;
         }
         List<Member> dataPath = statuses.stream().map(MemberStatus::member).toList();
+        int primary = primary(statuses);
         MemberMap map = before.map();
-        if (!dataPath.equals(map.members())) {
-            map = new MemberMap(map.version() + 1, dataPath, BucketTable.next(map.buckets(), transmitting));
+        if (!dataPath.equals(map.members()) || primary != map.primary()) {
+            map = new MemberMap(map.version() + 1, dataPath, BucketTable.next(map.buckets(), transmitting), primary);
         }
         int n = Integer.bitCount(transmitting);
         TeamHealth health = n == 0 ? TeamHealth.DOWN : n == members.size() ? TeamHealth.UP : TeamHealth.DEGRADED;
@@ -333,6 +334,24 @@ public final class Team {
         if (map != before.map()) {
             publisher.accept(map);
         }
+    }
+
+    /**
+     * Switch-independent: the primary member, which holds the team MAC, is the first configured member that
+     * transmits (Active ones while any has link, else Standby ones). With the default team MAC, the first member's
+     * own, that member is thus primary whenever it carries traffic, so no other member ever sends with its MAC.
+     * Other modes have none.
+     */
+    private int primary(List<MemberStatus> statuses) {
+        if (mode != TeamingMode.SWITCH_INDEPENDENT) {
+            return MemberMap.NONE;
+        }
+        for (MemberStatus s : statuses) {
+            if (s.transmit()) {
+                return s.slot();
+            }
+        }
+        return MemberMap.NONE;
     }
 
     /** min-links: a member that could transmit neither transmits nor receives, and says why. */

@@ -107,6 +107,31 @@ class TeamTest {
     }
 
     @Test
+    void theSwitchIndependentPrimaryIsTheFirstConfiguredMemberThatTransmitsAndComesBackToIt() {
+        Team t = team(TeamingMode.SWITCH_INDEPENDENT, new MemberConfig(2, "eth3", MemberRole.ACTIVE),
+                new MemberConfig(0, "eth1", MemberRole.ACTIVE), new MemberConfig(1, "eth2", MemberRole.STANDBY));
+        assertEquals(MemberMap.NONE, t.current().primary(), "no member has link");
+        t.onLink("eth1", true, MAC1, 0);
+        t.onLink("eth2", true, MAC2, 0);
+        assertEquals(0, t.current().primary());
+        t.onLink("eth3", true, MacAddress.parse("02:00:00:00:01:03"), 1);
+        assertEquals(2, t.current().primary(), "eth3 is configured first");
+        assertTrue(t.current().isMemberMac(MAC2.bits()), "a Standby member's MAC is ours too");
+        t.onLink("eth3", false, MacAddress.parse("02:00:00:00:01:03"), 2);
+        assertEquals(0, t.current().primary());
+        t.onLink("eth1", false, MAC1, 3);
+        assertEquals(1, t.current().primary(), "the Standby member took over");
+        long version = t.current().version();
+        t.onLink("eth3", true, MacAddress.parse("02:00:00:00:01:03"), 4);
+        assertEquals(2, t.current().primary(), "given back to the Active member");
+        assertFalse(t.current().mayTransmit(1));
+        assertTrue(t.current().version() > version);
+        Team lacp = team(TeamingMode.STATIC, new MemberConfig(0, "eth1", MemberRole.ACTIVE));
+        lacp.onLink("eth1", true, MAC1, 0);
+        assertEquals(MemberMap.NONE, lacp.current().primary(), "no primary outside switch-independent");
+    }
+
+    @Test
     void aNewMapIsPublishedOnlyWhenWhatTheDataPathReadsChanges() {
         Team t = team(TeamingMode.LACP, new MemberConfig(0, "eth1", MemberRole.ACTIVE),
                 new MemberConfig(1, "eth2", MemberRole.ACTIVE));

@@ -6,6 +6,7 @@ import com.sun.jna.Pointer;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.Distributor;
+import io.lacpd.team.datapath.SwitchIndependentRules;
 import io.lacpd.team.datapath.VlanTag;
 import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.team.io.MemberIsolation;
@@ -69,7 +70,9 @@ public final class TeamDataPath implements AutoCloseable {
     private static final int RX_QUEUE_FULL = 3;
     private static final int RX_SEND_ERROR = 4;
     private static final int RX_MALFORMED = 5;
-    private static final int RX_FIELDS = 6;
+    private static final int RX_NOT_PRIMARY = 6;
+    private static final int RX_OWN_SOURCE = 7;
+    private static final int RX_FIELDS = 8;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -80,6 +83,7 @@ public final class TeamDataPath implements AutoCloseable {
     private final TapDevice tap;
     private final MacAddress teamMac;
     private final Distributor distributor;
+    private final SwitchIndependentRules independent;
     /** Whether the distributor keeps a flowlet table, the only thing that needs the clock. */
     private final boolean clocked;
     private final AtomicReference<MemberMap> map = new AtomicReference<>(MemberMap.EMPTY);
@@ -102,6 +106,7 @@ public final class TeamDataPath implements AutoCloseable {
         this.teamMac = teamMac;
         this.distributor = distributor;
         this.clocked = distributor.flowlets() != null;
+        this.independent = new SwitchIndependentRules(distributor.algorithm(), teamMac);
         this.txWake = txWake;
         this.rxWake = rxWake;
         wakeValue.setLong(0, 1);
@@ -262,6 +267,8 @@ public final class TeamDataPath implements AutoCloseable {
         long queueFull = 0;
         long sendError = 0;
         long malformed = get(txCounters, TEAM_MALFORMED);
+        long notPrimary = 0;
+        long ownSource = 0;
         for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
             DataPathCounters.Member m = member(slot, present[slot]);
             txPackets += m.txPackets();
@@ -272,12 +279,15 @@ public final class TeamDataPath implements AutoCloseable {
             queueFull += m.dropQueueFull();
             sendError += m.dropSendError();
             malformed += m.malformed();
+            notPrimary += m.dropNotPrimary();
+            ownSource += m.dropOwnSource();
             if (present[slot] != null) {
                 members.add(m);
             }
         }
         return new DataPathCounters(txPackets, txBytes, rxPackets, rxBytes, notCollecting,
-                get(txCounters, TEAM_NO_MEMBER), queueFull, sendError, malformed, List.copyOf(members));
+                get(txCounters, TEAM_NO_MEMBER), queueFull, sendError, malformed, notPrimary, ownSource,
+                List.copyOf(members));
     }
 
     private DataPathCounters.Member member(int slot, String name) {
@@ -289,7 +299,8 @@ public final class TeamDataPath implements AutoCloseable {
                 get(rxCounters, r + RX_NOT_COLLECTING),
                 get(txCounters, t + TX_QUEUE_FULL) + get(rxCounters, r + RX_QUEUE_FULL),
                 get(txCounters, t + TX_SEND_ERROR) + get(rxCounters, r + RX_SEND_ERROR),
-                get(rxCounters, r + RX_MALFORMED));
+                get(rxCounters, r + RX_MALFORMED), get(rxCounters, r + RX_NOT_PRIMARY),
+                get(rxCounters, r + RX_OWN_SOURCE));
     }
 
     private static long get(long[] counters, int i) {
@@ -331,7 +342,9 @@ public final class TeamDataPath implements AutoCloseable {
         if (length < ETHER_HEADER || VnetHeader.fixHdrLen(buffer, 0, length) < 0) {
             add(txCounters, TEAM_MALFORMED, 1);
         } else {
-            int slot = distributor.transmitSlot(map.get(), buffer, VnetHeader.LENGTH, length, now);
+            MemberMap m = map.get();
+            int slot = independent.transmit(m, distributor.frame(),
+                    distributor.transmitSlot(m, buffer, VnetHeader.LENGTH, length, now), buffer, VnetHeader.LENGTH);
             PacketSocket socket = slot == MemberMap.NONE ? null : s.sockets()[slot];
             if (socket == null) {
                 add(txCounters, TEAM_NO_MEMBER, 1);
@@ -418,8 +431,14 @@ public final class TeamDataPath implements AutoCloseable {
                 add(rxCounters, c + RX_MALFORMED, 1);
                 continue;
             }
-            if (!map.get().mayReceive(slot)) {
+            MemberMap m = map.get();
+            if (!m.mayReceive(slot)) {
                 add(rxCounters, c + RX_NOT_COLLECTING, 1);
+                continue;
+            }
+            int verdict = independent.receive(m, slot, buffer, HEADROOM + VnetHeader.LENGTH, length);
+            if (verdict != SwitchIndependentRules.ACCEPT) {
+                add(rxCounters, c + (verdict == SwitchIndependentRules.OWN_SOURCE ? RX_OWN_SOURCE : RX_NOT_PRIMARY), 1);
                 continue;
             }
             int at = HEADROOM;

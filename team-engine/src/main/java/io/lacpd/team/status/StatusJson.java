@@ -98,6 +98,11 @@ public final class StatusJson {
         g.writeNumberField("aggregate_wait_ms", TeamStatus.millis(t.snapshot().aggregateWaitTime()));
         g.writeEndObject();
         dataPlane(g, t.dataPlane());
+        if (t.primary() == null) {
+            g.writeNullField("primary");
+        } else {
+            g.writeStringField("primary", t.primary());
+        }
         g.writeArrayFieldStart("aggregators");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             g.writeStartObject();
@@ -188,6 +193,8 @@ public final class StatusJson {
             g.writeNumberField("queue_full", traffic.dropQueueFull());
             g.writeNumberField("send_error", traffic.dropSendError());
             g.writeNumberField("malformed", traffic.malformed());
+            g.writeNumberField("not_primary", traffic.dropNotPrimary());
+            g.writeNumberField("own_source", traffic.dropOwnSource());
             g.writeEndObject();
             g.writeEndObject();
         }
@@ -231,6 +238,8 @@ public final class StatusJson {
         g.writeNumberField("queue_full", c.dropQueueFull());
         g.writeNumberField("send_error", c.dropSendError());
         g.writeNumberField("malformed", c.malformed());
+        g.writeNumberField("not_primary", c.dropNotPrimary());
+        g.writeNumberField("own_source", c.dropOwnSource());
         g.writeEndObject();
         g.writeEndObject();
     }

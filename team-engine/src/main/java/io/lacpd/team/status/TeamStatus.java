@@ -14,6 +14,7 @@ import io.lacpd.team.TeamState;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.member.FailureReason;
+import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.member.MemberStatus;
 import io.lacpd.team.mode.TeamingMode;
 
@@ -176,6 +177,17 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
     /** The teaming mode's config name, e.g. {@code lacp}. */
     public String mode() {
         return team.mode().configName();
+    }
+
+    /** Switch-independent: the primary member's name (it holds the team MAC); null in other modes or when none. */
+    public String primary() {
+        int slot = team.map().primary();
+        return slot == MemberMap.NONE ? null : team.map().member(slot).name();
+    }
+
+    /** Whether the switch-independent rules (primary, own source) apply to this team. */
+    public boolean switchIndependent() {
+        return team.mode() == TeamingMode.SWITCH_INDEPENDENT;
     }
 
     /** The aggregator carrying the team's traffic, or null when none does. */
