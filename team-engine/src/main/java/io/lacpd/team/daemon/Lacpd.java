@@ -71,6 +71,8 @@ public final class Lacpd {
     private volatile LacpRuntime runtime; // set once started; the control thread may ask before that
     /** The team interface and member sockets, with {@code --data-plane tap}; null otherwise or until opened. */
     private volatile TeamDataPath dataPath;
+    /** Announces the team MAC on each new switch-independent primary; with the data path. */
+    private PrimaryAnnouncer announcer;
     private MacAddress teamMac;
     private int teamMtu;
     private ControlServer control;
@@ -165,6 +167,7 @@ public final class Lacpd {
         teamMtu = config.ports().stream().mapToInt(p -> monitor.read(p).mtu()).min().orElseThrow();
         TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor(config.loadBalancing()));
         dataPath = path; // from here on stop() closes it, giving back the members taken so far
+        announcer = new PrimaryAnnouncer(path, teamMac, log::line);
         for (Map.Entry<String, Integer> e : numbers.entrySet()) {
             try {
                 path.addMember(e.getValue() - 1, e.getKey());
@@ -196,6 +199,7 @@ public final class Lacpd {
         } catch (IOException e) {
             log.line("team interface " + path.name() + ": cannot set its carrier: " + e.getMessage());
         }
+        announcer.onMap(map);
     }
     /**
      * The team's members: each in the slot of its port number (1 is slot 0), which it keeps across reloads as its

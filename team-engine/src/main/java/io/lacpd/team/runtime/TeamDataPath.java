@@ -219,6 +219,20 @@ public final class TeamDataPath implements AutoCloseable {
         replaceSlots(next);
     }
 
+    /**
+     * Sends one frame on the member in {@code slot}, outside the transmit thread's flow of frames: for the control
+     * thread's own frames (announcements). Synchronized with the members' joining and leaving, so the socket stays
+     * open during the send; not counted in the members' traffic.
+     *
+     * @param frame  {@link VnetHeader#LENGTH} octets of virtio_net_hdr (zeros: no offload), then the Ethernet frame
+     * @param length both together
+     * @return whether the kernel took it; false too when the slot has no member
+     */
+    public synchronized boolean sendOn(int slot, Pointer frame, int length) {
+        PacketSocket socket = slots.sockets()[slot];
+        return socket != null && socket.send(frame, length) >= 0;
+    }
+
     /** Takes the member out of slot {@code slot} and gives the NIC back to the host; nothing when empty. */
     public synchronized void removeMember(int slot) {
         PacketSocket socket = slots.sockets()[slot];

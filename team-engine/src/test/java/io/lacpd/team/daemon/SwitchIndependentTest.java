@@ -135,6 +135,41 @@ class SwitchIndependentTest {
     }
 
     @Test
+    void aNewPrimaryAnnouncesTheTeamMacSoTheSwitchRelearnsItWithoutAnyTraffic() throws Exception {
+        oneSwitch();
+        team();
+        lab.inNs("A", "ip", "addr", "add", "2001:db8::1/64", "dev", "tA", "nodad");
+        Path captured = lab.dir.resolve("host.pcap.txt");
+        Process capture = new ProcessBuilder("ip", "netns", "exec", nsHost, "tcpdump", "-n", "-vv", "-l", "-i", "eth0",
+                "arp or rarp or icmp6").redirectErrorStream(true).redirectOutput(captured.toFile()).start();
+        processes.add(capture);
+        long listening = System.nanoTime();
+        while (!Files.readString(captured).contains("listening on") && System.nanoTime() - listening < 5e9) {
+            Thread.sleep(20);
+        }
+        assertEquals("eth1", fdbPort("br0", TEAM_MAC));
+        long pulled = System.nanoTime();
+        lab.inNs("B", "ip", "link", "set", "eth1", "down");
+        while (!"eth2".equals(fdbPort("br0", TEAM_MAC)) && System.nanoTime() - pulled < 2e9) {
+            Thread.sleep(5);
+        }
+        double relearned = (System.nanoTime() - pulled) / 1e6;
+        assertEquals("eth2", fdbPort("br0", TEAM_MAC), "the switch learned the team MAC on eth2 from the announcement");
+        System.out.printf("eth1 pulled with no traffic: the switch had the team MAC on eth2 after %.0f ms%n", relearned);
+        lab.await("A", team -> "eth2".equals(team.get("primary").asText()), 1_000);
+        Thread.sleep(200);
+        capture.destroy();
+        capture.waitFor(5, TimeUnit.SECONDS);
+        String heard = Files.readString(captured);
+        assertTrue(heard.contains("Request who-has " + TEAM_ADDRESS + " tell " + TEAM_ADDRESS), heard);
+        assertTrue(heard.contains("neighbor advertisement, length 32, tgt is 2001:db8::1, Flags [override]"), heard);
+        assertTrue(heard.contains("neighbor advertisement, length 32, tgt is fe80::"), "the link-local too: " + heard);
+        assertFalse(heard.contains("bad"), "every checksum right: " + heard);
+        assertTrue(lab.readLog("A").contains("primary eth2: team MAC " + TEAM_MAC + " announced with 1 gratuitous ARP,"
+                + " 2 neighbor advertisements"), lab.readLog("A"));
+    }
+
+    @Test
     void pullingThePrimaryDuringATenMillisecondPingStreamCostsAtMostTenPingsAndItsReturnNone() throws Exception {
         oneSwitch();
         team();
