@@ -5,8 +5,10 @@ import io.lacpd.core.LacpActivity;
 import io.lacpd.core.LacpTimeout;
 import io.lacpd.core.MuxControl;
 import io.lacpd.core.PortConfig;
+import io.lacpd.core.ProtocolConstants;
 import io.lacpd.core.SystemConfig;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.team.TeamPolicy;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.mode.ConfigNamed;
@@ -56,12 +58,14 @@ import java.util.function.Function;
  * @param configFile    the file the settings came from, or null; SIGHUP reads it again
  * @param lacpOptions   the further LACP options: Aggregate_Wait_Time, the partner admin values, ...
  * @param standby       the members that are Standby ({@code switch-independent} only); the others are Active
+ * @param lacpFallback  {@code lacp-fallback = active-backup} ({@code lacp} only): when no LACPDU is heard for our
+ *                      LACP timeout since the start, one member carries the traffic until LACP is heard
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
                            MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, DataPlane dataPlane,
                            String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile,
-                           LacpOptions lacpOptions, List<String> standby) {
+                           LacpOptions lacpOptions, List<String> standby, boolean lacpFallback) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
@@ -71,7 +75,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
 
     static final Set<String> KEYS = Set.of("team", "ports", "mode", "lacp-rate", "lacp-activity", "system-priority",
             "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "team-interface", "team-mac",
-            "control-socket", "standby");
+            "control-socket", "standby", "lacp-fallback");
 
     /** Every key a config file may hold: {@link #KEYS} and the {@link LacpOptions}' keys. */
     private static boolean known(String key) {
@@ -205,20 +209,38 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             throw new ConfigException(label.apply("team-interface") + " '" + teamInterface + "' is also a member");
         }
         MacAddress teamMac = s.containsKey("team-mac") ? systemMac(s.get("team-mac"), label.apply("team-mac")) : null;
+        boolean fallback = choice(s, "lacp-fallback", List.of("none", "active-backup"), "none", label)
+                .equals("active-backup");
+        if (fallback && mode != TeamingMode.LACP) {
+            throw new ConfigException(label.apply("lacp-fallback") + " needs mode lacp (a " + mode.windowsName()
+                    + " team speaks no LACP to fall back from)");
+        }
         Path socket = s.containsKey("control-socket") ? Path.of(s.get("control-socket"))
                 : SOCKET_DIRECTORY.resolve(team + ".sock");
         return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
-                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label), standby);
+                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label), standby,
+                fallback);
     }
 
     /**
      * These settings, but with the team name, mode, data plane, team interface and control socket of the running
-     * config: a reload cannot change those, as they name the daemon, its interface and where lacpctl finds it.
+     * config: a reload cannot change those, as they name the daemon, its interface and where lacpctl finds it; nor the
+ * LACP fallback, which counts from the start.
      */
     public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
         return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
                 portPriority, muxControl, running.loadBalancing, running.dataPlane, running.teamInterface, running.teamMac,
-                running.controlSocket, configFile, lacpOptions, standby);
+                running.controlSocket, configFile, lacpOptions, standby, running.lacpFallback);
+    }
+
+    /**
+     * The team's traffic rules: the LACP options', with the LACP fallback after our LACP timeout (Short_Timeout_Time,
+     * 3 s, with {@code lacp-rate fast}; Long_Timeout_Time, 90 s, with slow).
+     */
+    public TeamPolicy teamPolicy() {
+        TeamPolicy p = lacpOptions.teamPolicy();
+        return !lacpFallback ? p : new TeamPolicy(p.aggregatorSelect(), p.minLinks(),
+                timeout == LacpTimeout.SHORT ? ProtocolConstants.SHORT_TIMEOUT_TIME : ProtocolConstants.LONG_TIMEOUT_TIME);
     }
 
     /** The LACP system settings of this team. */

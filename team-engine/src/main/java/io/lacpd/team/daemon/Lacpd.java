@@ -130,7 +130,7 @@ public final class Lacpd {
         } else {
             log.line("data plane none: LACP only, host traffic is not teamed");
         }
-        team = new Team(config.mode(), config.lacpOptions().teamPolicy(), members(numbers, config), this::publish,
+        team = new Team(config.mode(), config.teamPolicy(), members(numbers, config), this::publish,
                 System.nanoTime());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
@@ -142,6 +142,9 @@ public final class Lacpd {
                 team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
         r.start();
         runtime = r;
+        if (config.lacpFallback()) {
+            LacpFallbackTimer.start(r, team, log::line);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
@@ -290,8 +293,8 @@ public final class Lacpd {
         }
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
         if (!applied.equals(next)) {
-            log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC or control"
-                    + " socket applies at the next start only");
+            log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC, control"
+                    + " socket or lacp-fallback applies at the next start only");
         }
         Map<String, Integer> before = portNumbers.renumber(config.ports()); // the running numbers, unchanged
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();
@@ -304,7 +307,7 @@ public final class Lacpd {
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
-            team.configure(applied.mode(), applied.lacpOptions().teamPolicy(), members(numbers, applied), now);
+            team.configure(applied.mode(), applied.teamPolicy(), members(numbers, applied), now);
             if (dataPath != null) { // out of the member map now: its socket can go, and the NIC back to the host
                 removed.forEach(p -> dataPath.removeMember(before.get(p) - 1));
             }

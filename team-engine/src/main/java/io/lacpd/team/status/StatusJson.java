@@ -98,6 +98,7 @@ public final class StatusJson {
         g.writeNumberField("aggregate_wait_ms", TeamStatus.millis(t.snapshot().aggregateWaitTime()));
         g.writeEndObject();
         dataPlane(g, t.dataPlane());
+        g.writeStringField("lacp_fallback", t.team().lacpFallback().name().toLowerCase(Locale.ROOT));
         if (t.primary() == null) {
             g.writeNullField("primary");
         } else {

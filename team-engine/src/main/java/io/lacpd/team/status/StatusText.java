@@ -33,6 +33,9 @@ public final class StatusText {
         out.append("  status: ").append(t.status()).append('\n');
         out.append("  system: ").append(t.snapshot().systemPriority()).append(',').append(t.snapshot().system()).append('\n');
         dataPlane(out, t.dataPlane(), t.switchIndependent());
+        if (t.lacpFallback() != null) {
+            out.append("  lacp fallback: ").append(t.lacpFallback()).append('\n');
+        }
         if (t.switchIndependent()) {
             out.append("  primary: ").append(t.primary() == null ? "none" : t.primary()).append('\n');
         }

@@ -185,6 +185,17 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
         return slot == MemberMap.NONE ? null : team.map().member(slot).name();
     }
 
+    /** The LACP fallback in words, or null when the team has none. */
+    public String lacpFallback() {
+        return switch (team.lacpFallback()) {
+            case OFF -> null;
+            case WAITING -> "active-backup, waiting (no LACPDU heard yet)";
+            case ACTIVE -> "active-backup in force: " + (primary() == null ? "no member has link"
+                    : primary() + " carries the traffic") + " (no LACPDU heard since the start)";
+            case ENDED -> "active-backup, ended (LACP heard)";
+        };
+    }
+
     /** Whether the switch-independent rules (primary, own source) apply to this team. */
     public boolean switchIndependent() {
         return team.mode() == TeamingMode.SWITCH_INDEPENDENT;

@@ -78,6 +78,19 @@ class DaemonConfigTest {
     }
 
     @Test
+    void lacpFallbackComesAfterOurLacpTimeoutInLacpModeOnly() throws Exception {
+        assertEquals(0, parse("--team", "t", "--ports", "a").teamPolicy().lacpFallbackNanos());
+        assertEquals(3_000_000_000L, parse("--team", "t", "--ports", "a", "--lacp-fallback", "active-backup")
+                .teamPolicy().lacpFallbackNanos());
+        assertEquals(90_000_000_000L, parse("--team", "t", "--ports", "a", "--lacp-fallback", "active-backup",
+                "--lacp-rate", "slow").teamPolicy().lacpFallbackNanos());
+        assertEquals("--lacp-fallback needs mode lacp (a Static team speaks no LACP to fall back from)",
+                error("--team", "t", "--ports", "a", "--mode", "static", "--lacp-fallback", "active-backup"));
+        assertEquals("--lacp-fallback 'yes' (expected: none|active-backup)",
+                error("--team", "t", "--ports", "a", "--lacp-fallback", "yes"));
+    }
+
+    @Test
     void everyFlagIsTakenIn() throws Exception {
         DaemonConfig c = parse("--team", "t", "--ports", "a,b,c", "--mode", "lacp", "--lacp-rate", "slow",
                 "--lacp-activity", "passive", "--system-priority", "100", "--system-mac", "02:00:00:00:00:AA",

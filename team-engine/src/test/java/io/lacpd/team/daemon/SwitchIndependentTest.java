@@ -98,7 +98,14 @@ class SwitchIndependentTest {
 
     /** The team in A on eth1, eth2, switch-independent, up with eth1 primary and its interface addressed. */
     private void team(String... flags) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--ports", "eth1,eth2", "--mode", "switch-independent"));
+        List<String> all = new ArrayList<>(List.of("--mode", "switch-independent"));
+        all.addAll(List.of(flags));
+        teamWith(all.toArray(String[]::new));
+    }
+
+    /** The team in A on eth1, eth2 with these flags, up with eth1 primary and its interface addressed. */
+    private void teamWith(String... flags) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--ports", "eth1,eth2"));
         all.addAll(List.of(flags));
         lab.startDaemon("A", all.toArray(String[]::new));
         lab.await("A", team -> team.get("team_interface").get("carrier").asBoolean()
@@ -229,6 +236,25 @@ class SwitchIndependentTest {
         pullDuringPings("eth1", "eth2", "two switches");
         assertEquals("isl1", fdbPort("br1", TEAM_MAC), "br1 relearned the team MAC behind the link");
         restoreDuringPings("eth1", "two switches");
+    }
+
+    @Test
+    void aLacpTeamWithFallbackBehindASwitchThatSpeaksNoLacpCarriesOnOneMemberAfterTheTimeout() throws Exception {
+        oneSwitch();
+        long started = System.nanoTime();
+        teamWith("--lacp-fallback", "active-backup");
+        double after = (System.nanoTime() - started) / 1e9;
+        System.out.printf("lacp fallback in force %.1f s after the daemon was started%n", after);
+        assertTrue(after >= 3, "not before the LACP timeout: " + after + " s");
+        JsonNode team = lab.status("A");
+        assertEquals("active", team.get("lacp_fallback").asText(), team.toString());
+        iperf("-P", "4", "-t", "1");
+        assertEquals(0, traffic(lab.status("A"), "eth2", "tx_packets"), "one member carries the traffic");
+        String text = control("status");
+        assertTrue(text.contains("lacp fallback: active-backup in force: eth1 carries the traffic (no LACPDU heard since"
+                + " the start)"), text);
+        pullDuringPings("eth1", "eth2", "lacp fallback");
+        assertTrue(lab.readLog("A").contains("lacp fallback: no LACPDU heard since the start"), lab.readLog("A"));
     }
 
     /**
