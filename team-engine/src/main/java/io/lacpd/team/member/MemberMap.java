@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * What the data path reads for every frame: which members may transmit and receive, which member owns
- * each of the {@value #BUCKETS} hash buckets, and (switch-independent) the primary member. Immutable; the control thread publishes a new one through one
- * atomic reference and the data threads read it without locks. Lookups allocate nothing.
+ * each of the {@value #BUCKETS} hash buckets, and (switch-independent) the primary member. Immutable; the
+ * control thread publishes a new one through one atomic reference and the data threads read it without locks.
+ * Lookups allocate nothing.
  */
 public final class MemberMap {
 

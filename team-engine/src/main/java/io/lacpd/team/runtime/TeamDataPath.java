@@ -31,9 +31,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The transmit thread reads a frame from the TAP, sets its hdr_len from csum_start and the transport header
  * ({@link VnetHeader#fixHdrLen}), asks the {@link Distributor} for a slot at the current time (read once per TAP
- * read, and only when the distributor keeps a flowlet table) and sends the frame there whole. The receive thread
+ * read, and only when the distributor keeps a flowlet table), lets the {@link SwitchIndependentRules} move it to the
+ * primary or rewrite the source MAC of a frame that leaves elsewhere, and sends the frame there whole. The receive thread
  * polls the members, takes up to {@value #RECEIVE_BATCH} frames from each in turn, leaves Slow Protocols frames
- * to LACP's own capture, drops what a member may not receive, puts back the VLAN tag the kernel took off
+ * to LACP's own capture, drops what a member may not receive (and what the {@link SwitchIndependentRules} refuse:
+ * broadcasts off the primary, our own source MACs come back), puts back the VLAN tag the kernel took off
  * ({@link VlanTag#insert} into the headroom before the frame), fixes hdr_len and writes the frame to the TAP. A
  * frame that is too short or did not fit, or whose vnet header is malformed (an unknown gso_type, headers outside
  * the frame), is counted as malformed and dropped, on either side.
