@@ -39,8 +39,13 @@ import java.util.function.Consumer;
  *       aggregator at a time, so links to another partner or with another key stay out of its traffic.</li>
  *   <li>{@code static}: every member with link up transmits and receives.</li>
  *   <li>{@code switch-independent}: Active members with link up; when none has link, the Standby ones with link
- *       up.</li>
+ *       up. The first configured of them is the primary ({@link MemberMap#primary}), which holds the team MAC.</li>
  * </ul>
+ *
+ * <p>In {@code lacp} mode with the policy's LACP fallback, while no LACPDU has been heard on any member since the
+ * team was made, and the fallback timeout has passed: the first configured member with link up carries the traffic
+ * (and is the primary), as in a switch-independent Active/Standby team, until LACP is heard ({@link LacpFallback}).
+ * The caller gives the time of the timeout's end through {@link #advance}, as no other input may come then.
  *
  * <p>Whatever the mode, the policy's min-links holds the whole team down (no member transmits or receives) while
  * fewer members than that could transmit.
@@ -91,6 +96,10 @@ public final class Team {
     private TeamingMode mode;
     private TeamPolicy policy;
     private List<MemberConfig> members;
+    /** When the team was made: its LACP fallback counts from there. */
+    private final long startedAt;
+    /** A LACPDU named a partner, or a member distributed, since the team was made. */
+    private boolean lacpHeard;
 
     /**
      * A team whose members have no link and no LACP state yet.
@@ -107,8 +116,9 @@ public final class Team {
         this.mode = mode;
         this.policy = policy;
         this.members = checked(members);
+        this.startedAt = now;
         this.published = new AtomicReference<>(new TeamState(mode, policy, TeamHealth.DOWN, 0, ActiveReason.NONE, false,
-                List.of(), MemberMap.EMPTY, now));
+                List.of(), MemberMap.EMPTY, now, LacpFallback.OFF));
         update(now);
     }
 
@@ -212,8 +222,10 @@ public final class Team {
             facts(e.port()).collecting = e.collecting();
         } else if (event instanceof LacpEvent.DistributingChanged e) {
             facts(e.port()).distributing = e.distributing();
+            lacpHeard |= e.distributing();
         } else if (event instanceof LacpEvent.PartnerChanged e) {
             partners.put(e.port(), e.current());
+            lacpHeard = true;
         } else if (event instanceof LacpEvent.PartnerDefaulted e) {
             partners.remove(e.port()); // the admin values, which events do not carry
         } else {
@@ -243,6 +255,39 @@ public final class Team {
             partners.put(p.name(), p.partner());
         }
         update(now);
+    }
+
+    /**
+     * The time: re-evaluates what depends on it alone, the start of the LACP fallback. Call it at
+     * {@link #lacpFallbackAt()}.
+     */
+    public void advance(long now) {
+        update(now);
+    }
+
+    /** When the LACP fallback may come into force: the start plus its timeout (meaningful with a fallback set). */
+    public long lacpFallbackAt() {
+        return startedAt + policy.lacpFallbackNanos();
+    }
+
+    private LacpFallback fallback(long now) {
+        if (mode != TeamingMode.LACP || policy.lacpFallbackNanos() == 0) {
+            return LacpFallback.OFF;
+        }
+        if (lacpHeard) {
+            return LacpFallback.ENDED;
+        }
+        return now - lacpFallbackAt() >= 0 ? LacpFallback.ACTIVE : LacpFallback.WAITING;
+    }
+
+    /** The member that carries the traffic while the LACP fallback is in force: the first configured with link. */
+    private String fallbackMember() {
+        for (MemberConfig m : members) {
+            if (link(m).up()) {
+                return m.name();
+            }
+        }
+        return null;
     }
 
     private LacpFacts facts(String port) {
@@ -300,6 +345,8 @@ public final class Team {
         TeamState before = published.get();
         Choice choice = mode == TeamingMode.LACP ? activeAggregator(before.activeAggregator()) : NO_CHOICE;
         int active = choice.id();
+        LacpFallback fallback = fallback(now);
+        String fallbackMember = fallback == LacpFallback.ACTIVE ? fallbackMember() : null;
         boolean activeWithLink = false;
         for (MemberConfig m : members) {
             activeWithLink |= m.role() == MemberRole.ACTIVE && link(m).up();
@@ -307,7 +354,9 @@ public final class Team {
         List<MemberStatus> statuses = new ArrayList<>(members.size());
         int transmitting = 0;
         for (MemberConfig m : members) {
-            MemberStatus s = status(m, active, activeWithLink);
+            MemberStatus s = m.name().equals(fallbackMember)
+                    ? new MemberStatus(m.slot(), m.name(), m.role(), link(m).mac(), true, true, true, FailureReason.NO_FAILURE)
+                    : status(m, active, activeWithLink);
             statuses.add(s);
             if (s.transmit()) {
                 transmitting |= 1 << m.slot();
@@ -319,20 +368,40 @@ public final class Team {
         }
         if (statuses.equals(before.members()) && mode == before.mode() && policy.equals(before.policy())
                 && active == before.activeAggregator() && choice.reason() == before.activeReason()
-                && choice.tie() == before.activeTie()) {
+                && choice.tie() == before.activeTie() && fallback == before.lacpFallback()) {
             return;
         }
         List<Member> dataPath = statuses.stream().map(MemberStatus::member).toList();
+        int primary = primary(statuses, mode == TeamingMode.SWITCH_INDEPENDENT || fallbackMember != null);
         MemberMap map = before.map();
-        if (!dataPath.equals(map.members())) {
-            map = new MemberMap(map.version() + 1, dataPath, BucketTable.next(map.buckets(), transmitting));
+        if (!dataPath.equals(map.members()) || primary != map.primary()) {
+            map = new MemberMap(map.version() + 1, dataPath, BucketTable.next(map.buckets(), transmitting), primary);
         }
         int n = Integer.bitCount(transmitting);
         TeamHealth health = n == 0 ? TeamHealth.DOWN : n == members.size() ? TeamHealth.UP : TeamHealth.DEGRADED;
-        published.set(new TeamState(mode, policy, health, active, choice.reason(), choice.tie(), statuses, map, now));
+        published.set(new TeamState(mode, policy, health, active, choice.reason(), choice.tie(), statuses, map, now,
+                fallback));
         if (map != before.map()) {
             publisher.accept(map);
         }
+    }
+
+    /**
+     * Switch-independent: the primary member, which holds the team MAC, is the first configured member that
+     * transmits (Active ones while any has link, else Standby ones). With the default team MAC, the first member's
+     * own, that member is thus primary whenever it carries traffic, so no other member ever sends with its MAC.
+     * Other modes have none, but for the LACP fallback's one member.
+     */
+    private static int primary(List<MemberStatus> statuses, boolean hasPrimary) {
+        if (!hasPrimary) {
+            return MemberMap.NONE;
+        }
+        for (MemberStatus s : statuses) {
+            if (s.transmit()) {
+                return s.slot();
+            }
+        }
+        return MemberMap.NONE;
     }
 
     /** min-links: a member that could transmit neither transmits nor receives, and says why. */

@@ -8,11 +8,19 @@ package io.lacpd.team;
  *                         interface without carrier) unless at least this many members could transmit, as
  *                         bonding's {@code min_links} and a switch's port-channel min-links; 0 and 1 never hold
  *                         it down
+ * @param lacpFallbackNanos lacp mode: when no LACPDU has been heard on any member this long since the start, one
+ *                         member carries the traffic as a switch-independent Active/Standby team would, until LACP is
+ *                         heard ({@link LacpFallback}); 0: no fallback
  */
-public record TeamPolicy(AggregatorSelect aggregatorSelect, int minLinks) {
+public record TeamPolicy(AggregatorSelect aggregatorSelect, int minLinks, long lacpFallbackNanos) {
 
-    /** Bonding's defaults: count, min-links 1. */
+    /** Bonding's defaults: count, min-links 1, no LACP fallback. */
     public static final TeamPolicy DEFAULT = new TeamPolicy(AggregatorSelect.COUNT, 1);
+
+    /** These rules without LACP fallback. */
+    public TeamPolicy(AggregatorSelect aggregatorSelect, int minLinks) {
+        this(aggregatorSelect, minLinks, 0);
+    }
 
     public TeamPolicy {
         if (aggregatorSelect == null) {
@@ -20,6 +28,9 @@ public record TeamPolicy(AggregatorSelect aggregatorSelect, int minLinks) {
         }
         if (minLinks < 0) {
             throw new IllegalArgumentException("min links " + minLinks + " is negative (expected: 0 or more)");
+        }
+        if (lacpFallbackNanos < 0) {
+            throw new IllegalArgumentException("lacp fallback " + lacpFallbackNanos + " ns is negative (expected: 0 or more)");
         }
     }
 }

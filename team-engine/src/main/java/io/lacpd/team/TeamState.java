@@ -18,10 +18,11 @@ import java.util.List;
  * @param members          every member, in the order configured
  * @param map              the member map published to the data path
  * @param changedAt        when this answer was reached (the time given with the input that changed it)
+ * @param lacpFallback     where the team stands with its LACP fallback
  */
 public record TeamState(TeamingMode mode, TeamPolicy policy, TeamHealth health, int activeAggregator,
                         ActiveReason activeReason, boolean activeTie, List<MemberStatus> members, MemberMap map,
-                        long changedAt) {
+                        long changedAt, LacpFallback lacpFallback) {
 
     public TeamState {
         members = List.copyOf(members);

@@ -107,6 +107,72 @@ class TeamTest {
     }
 
     @Test
+    void theSwitchIndependentPrimaryIsTheFirstConfiguredMemberThatTransmitsAndComesBackToIt() {
+        Team t = team(TeamingMode.SWITCH_INDEPENDENT, new MemberConfig(2, "eth3", MemberRole.ACTIVE),
+                new MemberConfig(0, "eth1", MemberRole.ACTIVE), new MemberConfig(1, "eth2", MemberRole.STANDBY));
+        assertEquals(MemberMap.NONE, t.current().primary(), "no member has link");
+        t.onLink("eth1", true, MAC1, 0);
+        t.onLink("eth2", true, MAC2, 0);
+        assertEquals(0, t.current().primary());
+        t.onLink("eth3", true, MacAddress.parse("02:00:00:00:01:03"), 1);
+        assertEquals(2, t.current().primary(), "eth3 is configured first");
+        assertTrue(t.current().isMemberMac(MAC2.bits()), "a Standby member's MAC is ours too");
+        t.onLink("eth3", false, MacAddress.parse("02:00:00:00:01:03"), 2);
+        assertEquals(0, t.current().primary());
+        t.onLink("eth1", false, MAC1, 3);
+        assertEquals(1, t.current().primary(), "the Standby member took over");
+        long version = t.current().version();
+        t.onLink("eth3", true, MacAddress.parse("02:00:00:00:01:03"), 4);
+        assertEquals(2, t.current().primary(), "given back to the Active member");
+        assertFalse(t.current().mayTransmit(1));
+        assertTrue(t.current().version() > version);
+        Team lacp = team(TeamingMode.STATIC, new MemberConfig(0, "eth1", MemberRole.ACTIVE));
+        lacp.onLink("eth1", true, MAC1, 0);
+        assertEquals(MemberMap.NONE, lacp.current().primary(), "no primary outside switch-independent");
+    }
+
+    @Test
+    void withLacpFallbackOneMemberCarriesTheTrafficAfterTheTimeoutOfSilenceUntilLacpIsHeard() {
+        long timeout = 3_000_000_000L;
+        Team t = new Team(TeamingMode.LACP, new TeamPolicy(AggregatorSelect.COUNT, 1, timeout),
+                List.of(new MemberConfig(0, "eth1", MemberRole.ACTIVE), new MemberConfig(1, "eth2", MemberRole.ACTIVE)),
+                published::add, 1000);
+        assertEquals(1000 + timeout, t.lacpFallbackAt());
+        t.onLink("eth1", true, MAC1, 0);
+        t.onLink("eth2", true, MAC2, 0);
+        t.advance(999 + timeout);
+        assertEquals(LacpFallback.WAITING, t.state().lacpFallback());
+        assertEquals(0, t.current().transmitting());
+        t.advance(1000 + timeout);
+        assertEquals(LacpFallback.ACTIVE, t.state().lacpFallback());
+        assertTrue(t.current().mayTransmit(0) && t.current().mayReceive(0));
+        assertFalse(t.current().mayTransmit(1), "one member only");
+        assertEquals(0, t.current().primary());
+        assertEquals(FailureReason.LACP_NEGOTIATION, t.state().member("eth2").reason());
+        t.onLink("eth1", false, MAC1, 2 * timeout);
+        assertTrue(t.current().mayTransmit(1), "the next member with link takes over");
+        assertEquals(1, t.current().primary());
+        t.onLacpEvent(new LacpEvent.PartnerChanged("eth2", io.lacpd.core.pdu.PortInfo.NONE,
+                io.lacpd.core.pdu.PortInfo.NONE), 2 * timeout);
+        assertEquals(LacpFallback.ENDED, t.state().lacpFallback());
+        assertEquals(0, t.current().transmitting(), "LACP decides again: nothing distributes yet");
+        assertEquals(MemberMap.NONE, t.current().primary());
+        distribute(t, "eth2", 2, 2 * timeout);
+        assertTrue(t.current().mayTransmit(1));
+        t.onLacpEvent(new LacpEvent.DistributingChanged("eth2", false), 3 * timeout);
+        assertEquals(0, t.current().transmitting(), "no fallback again: it counts from the start alone");
+
+        Team heard = new Team(TeamingMode.LACP, new TeamPolicy(AggregatorSelect.COUNT, 1, timeout),
+                List.of(new MemberConfig(0, "eth1", MemberRole.ACTIVE)), 0);
+        heard.onLink("eth1", true, MAC1, 0);
+        distribute(heard, "eth1", 1, 1);
+        heard.advance(timeout);
+        assertEquals(LacpFallback.ENDED, heard.state().lacpFallback());
+        assertEquals(LacpFallback.OFF, team(TeamingMode.LACP, new MemberConfig(0, "eth1", MemberRole.ACTIVE))
+                .state().lacpFallback());
+    }
+
+    @Test
     void aNewMapIsPublishedOnlyWhenWhatTheDataPathReadsChanges() {
         Team t = team(TeamingMode.LACP, new MemberConfig(0, "eth1", MemberRole.ACTIVE),
                 new MemberConfig(1, "eth2", MemberRole.ACTIVE));

@@ -5,8 +5,10 @@ import io.lacpd.core.LacpActivity;
 import io.lacpd.core.LacpTimeout;
 import io.lacpd.core.MuxControl;
 import io.lacpd.core.PortConfig;
+import io.lacpd.core.ProtocolConstants;
 import io.lacpd.core.SystemConfig;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.team.TeamPolicy;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.mode.ConfigNamed;
@@ -37,7 +39,8 @@ import java.util.function.Function;
  * @param team          the team's name
  * @param ports         member interfaces, in order, at most {@value MemberMap#MAX_MEMBERS}; port numbers are 1, 2,
  *                      ... in this order
- * @param mode          teaming mode, in our spelling or Windows' ({@code Lacp}, ...); only {@code lacp} runs today
+ * @param mode          teaming mode, in our spelling or Windows' ({@code Lacp}, {@code Static},
+ *                      {@code SwitchIndependent})
  * @param timeout       our LACP_Timeout: {@code fast} is SHORT (the default), {@code slow} is LONG
  * @param activity      active (the default) or passive
  * @param systemPriority Actor_System_Priority
@@ -55,12 +58,16 @@ import java.util.function.Function;
  * @param configFile    the file the settings came from, or null; SIGHUP reads it again
  * @param lacpOptions   the further LACP options: Aggregate_Wait_Time, the partner admin values, ...
  * @param vlans         the VLAN IDs of the VLAN team interfaces {@code TEAM.VID} made at the start, in order
+ * @param standby       the members that are Standby ({@code switch-independent} only); the others are Active
+ * @param lacpFallback  {@code lacp-fallback = active-backup} ({@code lacp} only): when no LACPDU is heard for our
+ *                      LACP timeout since the start, one member carries the traffic until LACP is heard
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
                            MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, DataPlane dataPlane,
                            String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile,
-                           LacpOptions lacpOptions, List<Integer> vlans) {
+                           LacpOptions lacpOptions, List<Integer> vlans, List<String> standby,
+                           boolean lacpFallback) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
@@ -70,7 +77,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
 
     static final Set<String> KEYS = Set.of("team", "ports", "mode", "lacp-rate", "lacp-activity", "system-priority",
             "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "team-interface", "team-mac",
-            "control-socket");
+            "control-socket", "standby", "lacp-fallback");
 
     /** Every key a config file may hold: {@link #KEYS} and the {@link LacpOptions}' keys. */
     private static boolean known(String key) {
@@ -175,9 +182,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         }
         List<String> ports = ports(required(s, "ports"), label.apply("ports"));
         TeamingMode mode = named(s, "mode", TeamingMode.values(), TeamingMode.LACP, label);
-        if (mode == TeamingMode.SWITCH_INDEPENDENT) {
-            throw new ConfigException(label.apply("mode") + " " + mode + " is not supported yet (expected: lacp|static)");
-        }
+        List<String> standby = standby(s, ports, mode, label);
         LacpTimeout timeout = choice(s, "lacp-rate", List.of("fast", "slow"), "fast", label).equals("fast")
                 ? LacpTimeout.SHORT : LacpTimeout.LONG;
         LacpActivity activity = LacpActivity.valueOf(
@@ -192,9 +197,9 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         LoadBalancingAlgorithm loadBalancing = named(s, "load-balancing", LoadBalancingAlgorithm.values(),
                 LoadBalancingAlgorithm.TRANSPORT_PORTS, label);
         DataPlane dataPlane = named(s, "data-plane", DataPlane.values(), DataPlane.TAP, label);
-        if (mode == TeamingMode.STATIC && dataPlane == DataPlane.NONE) {
-            throw new ConfigException(label.apply("mode") + " static needs the data plane (a Static team speaks no"
-                    + " LACP: without data-plane tap it would do nothing)");
+        if (mode != TeamingMode.LACP && dataPlane == DataPlane.NONE) {
+            throw new ConfigException(label.apply("mode") + " " + mode + " needs the data plane (a " + mode.windowsName()
+                    + " team speaks no LACP: without data-plane tap it would do nothing)");
         }
         String teamInterface = s.getOrDefault("team-interface", team).strip();
         if (!teamInterface.matches("[A-Za-z0-9_.-]{1,15}")) {
@@ -206,6 +211,12 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             throw new ConfigException(label.apply("team-interface") + " '" + teamInterface + "' is also a member");
         }
         MacAddress teamMac = s.containsKey("team-mac") ? systemMac(s.get("team-mac"), label.apply("team-mac")) : null;
+        boolean fallback = choice(s, "lacp-fallback", List.of("none", "active-backup"), "none", label)
+                .equals("active-backup");
+        if (fallback && mode != TeamingMode.LACP) {
+            throw new ConfigException(label.apply("lacp-fallback") + " needs mode lacp (a " + mode.windowsName()
+                    + " team speaks no LACP to fall back from)");
+        }
         Path socket = s.containsKey("control-socket") ? Path.of(s.get("control-socket"))
                 : SOCKET_DIRECTORY.resolve(team + ".sock");
         List<Integer> vlans = VlanConfig.parse(s, teamInterface, label);
@@ -214,18 +225,30 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
                     + " TAPs: data-plane tap)");
         }
         return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
-                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label), vlans);
+                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label), vlans,
+                standby, fallback);
     }
 
     /**
      * These settings, but with the team name, mode, data plane, team interface and control socket of the running
-     * config: a reload cannot change those, as they name the daemon, its interface and where lacpctl finds it.
-     * The VLANs too: at run time they change by the control request {@code vlan add|remove VID}.
+     * config: a reload cannot change those, as they name the daemon, its interface and where lacpctl finds it; nor
+     * the LACP fallback, which counts from the start. The VLANs neither: at run time they change by the control
+     * request {@code vlan add|remove VID}.
      */
     public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
         return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
                 portPriority, muxControl, running.loadBalancing, running.dataPlane, running.teamInterface, running.teamMac,
-                running.controlSocket, configFile, lacpOptions, running.vlans);
+                running.controlSocket, configFile, lacpOptions, running.vlans, standby, running.lacpFallback);
+    }
+
+    /**
+     * The team's traffic rules: the LACP options', with the LACP fallback after our LACP timeout (Short_Timeout_Time,
+     * 3 s, with {@code lacp-rate fast}; Long_Timeout_Time, 90 s, with slow).
+     */
+    public TeamPolicy teamPolicy() {
+        TeamPolicy p = lacpOptions.teamPolicy();
+        return !lacpFallback ? p : new TeamPolicy(p.aggregatorSelect(), p.minLinks(),
+                timeout == LacpTimeout.SHORT ? ProtocolConstants.SHORT_TIMEOUT_TIME : ProtocolConstants.LONG_TIMEOUT_TIME);
     }
 
     /** The LACP system settings of this team. */
@@ -237,9 +260,9 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
     public List<PortConfig> portConfigs(Map<String, Integer> numbers) {
         List<PortConfig> configs = new ArrayList<>();
         for (String p : ports) {
-            // A Static team's members speak no LACP: they send no LACPDU and answer none.
+            // A Static or SwitchIndependent team's members speak no LACP: they send no LACPDU and answer none.
             configs.add(new PortConfig(p, numbers.get(p), portPriority, key, activity, timeout, true,
-                    lacpOptions.partnerAdmin(), mode != TeamingMode.STATIC));
+                    lacpOptions.partnerAdmin(), mode == TeamingMode.LACP));
         }
         return configs;
     }
@@ -267,6 +290,38 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             throw new ConfigException(label + ": " + ports.size() + " ports (expected: at most " + MemberMap.MAX_MEMBERS + ")");
         }
         return List.copyOf(ports);
+    }
+
+    /**
+     * The Standby members: each a member, named once, only in {@code switch-independent}, and at least one member
+     * left Active.
+     */
+    private static List<String> standby(Map<String, String> s, List<String> ports, TeamingMode mode,
+                                        Function<String, String> label) throws ConfigException {
+        String value = s.get("standby");
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        if (mode != TeamingMode.SWITCH_INDEPENDENT) {
+            throw new ConfigException(label.apply("standby") + " needs mode switch-independent (a " + mode.windowsName()
+                    + " team uses every member alike)");
+        }
+        Set<String> standby = new LinkedHashSet<>();
+        for (String p : value.split(",")) {
+            String name = p.strip();
+            if (!ports.contains(name)) {
+                throw new ConfigException(label.apply("standby") + ": '" + name + "' is not a member (expected one of: "
+                        + String.join(",", ports) + ")");
+            }
+            if (!standby.add(name)) {
+                throw new ConfigException(label.apply("standby") + ": " + name + " listed twice");
+            }
+        }
+        if (standby.size() == ports.size()) {
+            throw new ConfigException(label.apply("standby") + ": every member would be Standby (expected: at least one"
+                    + " Active)");
+        }
+        return List.copyOf(standby);
     }
 
     private static String choice(Map<String, String> s, String key, List<String> allowed, String dflt,

@@ -1,5 +1,6 @@
 package io.lacpd.team.daemon;
 
+import io.lacpd.core.LacpSystem;
 import io.lacpd.team.Team;
 import io.lacpd.team.control.ControlServer;
 import io.lacpd.team.member.MemberConfig;
@@ -36,6 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * The lacpd daemon: {@code lacpd run [flags] [--config FILE]}. Negotiates LACP on the member NICs, logs each
@@ -71,6 +73,8 @@ public final class Lacpd {
     private volatile TeamDataPath dataPath;
     /** The VLAN interfaces on {@link #dataPath}; null without a data plane. */
     private volatile VlanInterfaces vlans;
+    /** Announces the team MAC on each new switch-independent primary; with the data path. */
+    private PrimaryAnnouncer announcer;
     private MacAddress teamMac;
     private int teamMtu;
     private ControlServer control;
@@ -128,7 +132,7 @@ public final class Lacpd {
         } else {
             log.line("data plane none: LACP only, host traffic is not teamed");
         }
-        team = new Team(config.mode(), config.lacpOptions().teamPolicy(), members(numbers), this::publish,
+        team = new Team(config.mode(), config.teamPolicy(), members(numbers, config), this::publish,
                 System.nanoTime());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
@@ -140,6 +144,9 @@ public final class Lacpd {
                 team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
         r.start();
         runtime = r;
+        if (config.lacpFallback()) {
+            LacpFallbackTimer.start(r, team, log::line);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
@@ -165,6 +172,7 @@ public final class Lacpd {
         teamMtu = config.ports().stream().mapToInt(p -> monitor.read(p).mtu()).min().orElseThrow();
         TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor(config.loadBalancing()));
         dataPath = path; // from here on stop() closes it, giving back the members taken so far
+        announcer = new PrimaryAnnouncer(path, teamMac, log::line);
         for (Map.Entry<String, Integer> e : numbers.entrySet()) {
             try {
                 path.addMember(e.getValue() - 1, e.getKey());
@@ -201,14 +209,16 @@ public final class Lacpd {
         } catch (IOException e) {
             log.line("team interface " + path.name() + ": cannot set its carrier: " + e.getMessage());
         }
+        announcer.onMap(map);
     }
     /**
      * The team's members: each in the slot of its port number (1 is slot 0), which it keeps across reloads as its
-     * port number does, and Active.
+     * port number does, and Standby when the config says so, else Active.
      */
-    private static List<MemberConfig> members(Map<String, Integer> numbers) {
+    private static List<MemberConfig> members(Map<String, Integer> numbers, DaemonConfig config) {
         List<MemberConfig> members = new ArrayList<>();
-        numbers.forEach((port, number) -> members.add(new MemberConfig(number - 1, port, MemberRole.ACTIVE)));
+        numbers.forEach((port, number) -> members.add(new MemberConfig(number - 1, port,
+                config.standby().contains(port) ? MemberRole.STANDBY : MemberRole.ACTIVE)));
         return members;
     }
 
@@ -290,8 +300,8 @@ public final class Lacpd {
         }
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
         if (!applied.equals(next)) {
-            log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC, VLANs or"
-                    + " control socket applies at the next start only");
+            log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC, VLANs,"
+                    + " control socket or lacp-fallback applies at the next start only");
         }
         Map<String, Integer> before = portNumbers.renumber(config.ports()); // the running numbers, unchanged
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();
@@ -304,7 +314,7 @@ public final class Lacpd {
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
-            team.configure(applied.mode(), applied.lacpOptions().teamPolicy(), members(numbers), now);
+            team.configure(applied.mode(), applied.teamPolicy(), members(numbers, applied), now);
             if (dataPath != null) { // out of the member map now: its socket can go, and the NIC back to the host
                 removed.forEach(p -> dataPath.removeMember(before.get(p) - 1));
             }
@@ -368,6 +378,9 @@ public final class Lacpd {
             }
             return v.answer(request);
         }
+        if (MemberRoleRequest.matches(request)) {
+            return onLoop(system -> MemberRoleRequest.answer(team, request, System.nanoTime(), log::line));
+        }
         boolean json;
         if (request.equals("status")) {
             json = false;
@@ -391,6 +404,19 @@ public final class Lacpd {
         }
         List<TeamStatus> teams = List.of(status);
         return json ? StatusJson.render(teams) : StatusText.render(teams);
+    }
+
+    /** A request's answer computed on the loop thread, or one error line. */
+    private String onLoop(Function<LacpSystem, String> query) {
+        LacpRuntime r = runtime;
+        if (r == null) {
+            return "error: the daemon is starting\n";
+        }
+        try {
+            return r.call(query, 2000);
+        } catch (InterruptedException | TimeoutException e) {
+            return "error: the daemon did not answer in time\n";
+        }
     }
 
     /** The faults of {@link #TEST_FAULTS}; the one a full heap raises, as that is what a flood did. */

@@ -15,15 +15,34 @@ import java.util.List;
  * @param dropQueueFull     a member's queue (transmit) or the team interface's (receive) was full
  * @param dropSendError     the kernel refused the send or the write for another reason
  * @param malformed         too short, truncated, or a virtio_net_hdr pointing outside the frame
+ * @param dropNotPrimary    switch-independent: a broadcast or multicast received on a member other than the primary
+ * @param dropOwnSource     switch-independent: received with the team MAC or a member's MAC as its source (our own
+ *                          frame come back, a loop, or another host using our MAC)
  * @param members           per member present, in slot order
  */
 public record DataPathCounters(long txPackets, long txBytes, long rxPackets, long rxBytes, long dropNotCollecting,
                                long dropNoMember, long dropQueueFull, long dropSendError, long malformed,
-                               List<Member> members) {
+                               long dropNotPrimary, long dropOwnSource, List<Member> members) {
 
-    /** One member's counters, since its slot was first used. */
+    /** Counters of a team that has dropped nothing by the switch-independent rules. */
+    public DataPathCounters(long txPackets, long txBytes, long rxPackets, long rxBytes, long dropNotCollecting,
+                            long dropNoMember, long dropQueueFull, long dropSendError, long malformed,
+                            List<Member> members) {
+        this(txPackets, txBytes, rxPackets, rxBytes, dropNotCollecting, dropNoMember, dropQueueFull, dropSendError,
+                malformed, 0, 0, members);
+    }
+
+    /** One member's counters, since its slot was first used; the drops as the team's. */
     public record Member(int slot, String name, long txPackets, long txBytes, long rxPackets, long rxBytes,
-                         long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed) {
+                         long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed,
+                         long dropNotPrimary, long dropOwnSource) {
+
+        /** A member's counters with nothing dropped by the switch-independent rules. */
+        public Member(int slot, String name, long txPackets, long txBytes, long rxPackets, long rxBytes,
+                      long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed) {
+            this(slot, name, txPackets, txBytes, rxPackets, rxBytes, dropNotCollecting, dropQueueFull, dropSendError,
+                    malformed, 0, 0);
+        }
     }
 
     /** The member in this slot, or null. */

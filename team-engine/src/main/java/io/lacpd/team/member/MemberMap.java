@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the data path reads for every frame: which members may transmit and receive, and which member owns
- * each of the {@value #BUCKETS} hash buckets. Immutable; the control thread publishes a new one through one
- * atomic reference and the data threads read it without locks. Lookups allocate nothing.
+ * What the data path reads for every frame: which members may transmit and receive, which member owns
+ * each of the {@value #BUCKETS} hash buckets, and (switch-independent) the primary member. Immutable; the
+ * control thread publishes a new one through one atomic reference and the data threads read it without locks.
+ * Lookups allocate nothing.
  */
 public final class MemberMap {
 
@@ -25,6 +26,9 @@ public final class MemberMap {
     private final Member[] bySlot = new Member[MAX_MEMBERS];
     private final byte[] buckets;
     private final int transmitting;
+    private final int primary;
+    /** The members' own MACs as 48 bits, zero (unknown) ones left out: scanned per received frame. */
+    private final long[] memberMacs;
 
     /**
      * @param version  increases with each map a team publishes
@@ -33,6 +37,18 @@ public final class MemberMap {
      *                 be a member that may transmit
      */
     public MemberMap(long version, List<Member> members, byte[] buckets) {
+        this(version, members, buckets, NONE);
+    }
+
+    /**
+     * @param version  increases with each map a team publishes
+     * @param members  the team's members, each in its own slot
+     * @param buckets  {@value #BUCKETS} entries: the slot owning each bucket, or {@link #NONE}; every owner must
+     *                 be a member that may transmit
+     * @param primary  the slot of the primary member, which holds the team MAC (switch-independent), or
+     *                 {@link #NONE}: no MAC rules apply; it must be a member that may transmit
+     */
+    public MemberMap(long version, List<Member> members, byte[] buckets, int primary) {
         if (buckets.length != BUCKETS) {
             throw new IllegalArgumentException("buckets: got " + buckets.length + " (expected: " + BUCKETS + ")");
         }
@@ -49,6 +65,12 @@ public final class MemberMap {
             }
         }
         this.transmitting = tx;
+        if (primary != NONE && (primary < 0 || primary >= MAX_MEMBERS || bySlot[primary] == null
+                || !bySlot[primary].transmit())) {
+            throw new IllegalArgumentException("primary " + primary + " is not a member that may transmit");
+        }
+        this.primary = primary;
+        this.memberMacs = this.members.stream().mapToLong(m -> m.mac().bits()).filter(mac -> mac != 0).toArray();
         this.buckets = buckets.clone();
         for (byte b : this.buckets) {
             if (b != NONE && (bySlot[b] == null || !bySlot[b].transmit())) {
@@ -93,6 +115,25 @@ public final class MemberMap {
     public boolean mayTransmit(int slot) {
         Member m = bySlot[slot];
         return m != null && m.transmit();
+    }
+
+    /**
+     * The slot of the primary member: in switch-independent mode the member that holds the team MAC, takes the
+     * broadcasts and multicasts, and sends ARP, neighbour discovery and ICMP; {@link #NONE} in the other modes or
+     * while no member may transmit.
+     */
+    public int primary() {
+        return primary;
+    }
+
+    /** Whether this MAC (48 bits) is the own MAC of one of the members. */
+    public boolean isMemberMac(long mac) {
+        for (long m : memberMacs) {
+            if (m == mac) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How many members may transmit: 0 means the team is down. */

@@ -9,6 +9,7 @@ import io.lacpd.team.datapath.Distributor;
 import io.lacpd.team.datapath.FrameView;
 import io.lacpd.team.datapath.VlanCounters;
 import io.lacpd.team.datapath.VlanSet;
+import io.lacpd.team.datapath.SwitchIndependentRules;
 import io.lacpd.team.datapath.VlanTag;
 import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.team.io.MemberIsolation;
@@ -33,9 +34,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The transmit thread reads a frame from the TAP, sets its hdr_len from csum_start and the transport header
  * ({@link VnetHeader#fixHdrLen}), asks the {@link Distributor} for a slot at the current time (read once per TAP
- * read, and only when the distributor keeps a flowlet table) and sends the frame there whole. The receive thread
+ * read, and only when the distributor keeps a flowlet table), lets the {@link SwitchIndependentRules} move it to the
+ * primary or rewrite the source MAC of a frame that leaves elsewhere, and sends the frame there whole. The receive thread
  * polls the members, takes up to {@value #RECEIVE_BATCH} frames from each in turn, leaves Slow Protocols frames
- * to LACP's own capture, drops what a member may not receive, puts back the VLAN tag the kernel took off
+ * to LACP's own capture, drops what a member may not receive (and what the {@link SwitchIndependentRules} refuse:
+ * broadcasts off the primary, our own source MACs come back), puts back the VLAN tag the kernel took off
  * ({@link VlanTag#insert} into the headroom before the frame), fixes hdr_len and writes the frame to the TAP. A
  * frame that is too short or did not fit, or whose vnet header is malformed (an unknown gso_type, headers outside
  * the frame), is counted as malformed and dropped, on either side.
@@ -78,7 +81,9 @@ public final class TeamDataPath implements AutoCloseable {
     private static final int RX_QUEUE_FULL = 3;
     private static final int RX_SEND_ERROR = 4;
     private static final int RX_MALFORMED = 5;
-    private static final int RX_FIELDS = 6;
+    private static final int RX_NOT_PRIMARY = 6;
+    private static final int RX_OWN_SOURCE = 7;
+    private static final int RX_FIELDS = 8;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -99,6 +104,7 @@ public final class TeamDataPath implements AutoCloseable {
     private final MacAddress teamMac;
     private final int mtu;
     private final Distributor distributor;
+    private final SwitchIndependentRules independent;
     /** Whether the distributor keeps a flowlet table, the only thing that needs the clock. */
     private final boolean clocked;
     private final AtomicReference<MemberMap> map = new AtomicReference<>(MemberMap.EMPTY);
@@ -127,6 +133,7 @@ public final class TeamDataPath implements AutoCloseable {
         this.mtu = mtu;
         this.distributor = distributor;
         this.clocked = distributor.flowlets() != null;
+        this.independent = new SwitchIndependentRules(distributor.algorithm(), teamMac);
         this.txWake = txWake;
         this.rxWake = rxWake;
         wakeValue.setLong(0, 1);
@@ -242,6 +249,20 @@ public final class TeamDataPath implements AutoCloseable {
         PacketSocket[] next = slots.sockets().clone();
         next[slot] = socket;
         replaceSlots(next);
+    }
+
+    /**
+     * Sends one frame on the member in {@code slot}, outside the transmit thread's flow of frames: for the control
+     * thread's own frames (announcements). Synchronized with the members' joining and leaving, so the socket stays
+     * open during the send; not counted in the members' traffic.
+     *
+     * @param frame  {@link VnetHeader#LENGTH} octets of virtio_net_hdr (zeros: no offload), then the Ethernet frame
+     * @param length both together
+     * @return whether the kernel took it; false too when the slot has no member
+     */
+    public synchronized boolean sendOn(int slot, Pointer frame, int length) {
+        PacketSocket socket = slots.sockets()[slot];
+        return socket != null && socket.send(frame, length) >= 0;
     }
 
     /** Takes the member out of slot {@code slot} and gives the NIC back to the host; nothing when empty. */
@@ -374,6 +395,8 @@ public final class TeamDataPath implements AutoCloseable {
         long queueFull = 0;
         long sendError = 0;
         long malformed = get(txCounters, TEAM_MALFORMED);
+        long notPrimary = 0;
+        long ownSource = 0;
         for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
             DataPathCounters.Member m = member(slot, present[slot]);
             txPackets += m.txPackets();
@@ -384,12 +407,15 @@ public final class TeamDataPath implements AutoCloseable {
             queueFull += m.dropQueueFull();
             sendError += m.dropSendError();
             malformed += m.malformed();
+            notPrimary += m.dropNotPrimary();
+            ownSource += m.dropOwnSource();
             if (present[slot] != null) {
                 members.add(m);
             }
         }
         return new DataPathCounters(txPackets, txBytes, rxPackets, rxBytes, notCollecting,
-                get(txCounters, TEAM_NO_MEMBER), queueFull, sendError, malformed, List.copyOf(members));
+                get(txCounters, TEAM_NO_MEMBER), queueFull, sendError, malformed, notPrimary, ownSource,
+                List.copyOf(members));
     }
 
     private DataPathCounters.Member member(int slot, String name) {
@@ -401,7 +427,8 @@ public final class TeamDataPath implements AutoCloseable {
                 get(rxCounters, r + RX_NOT_COLLECTING),
                 get(txCounters, t + TX_QUEUE_FULL) + get(rxCounters, r + RX_QUEUE_FULL),
                 get(txCounters, t + TX_SEND_ERROR) + get(rxCounters, r + RX_SEND_ERROR),
-                get(rxCounters, r + RX_MALFORMED));
+                get(rxCounters, r + RX_MALFORMED), get(rxCounters, r + RX_NOT_PRIMARY),
+                get(rxCounters, r + RX_OWN_SOURCE));
     }
 
     private static long get(long[] counters, int i) {
@@ -509,7 +536,9 @@ public final class TeamDataPath implements AutoCloseable {
         if (length < ETHER_HEADER || VnetHeader.fixHdrLen(buffer, 0, length) < 0) {
             add(txCounters, TEAM_MALFORMED, 1);
         } else {
-            int slot = distributor.transmitSlot(map.get(), buffer, VnetHeader.LENGTH, length, now);
+            MemberMap m = map.get();
+            int slot = independent.transmit(m, distributor.frame(),
+                    distributor.transmitSlot(m, buffer, VnetHeader.LENGTH, length, now), buffer, VnetHeader.LENGTH);
             PacketSocket socket = slot == MemberMap.NONE ? null : s.sockets()[slot];
             if (socket == null) {
                 add(txCounters, TEAM_NO_MEMBER, 1);
@@ -599,8 +628,14 @@ public final class TeamDataPath implements AutoCloseable {
                 add(rxCounters, c + RX_MALFORMED, 1);
                 continue;
             }
-            if (!map.get().mayReceive(slot)) {
+            MemberMap m = map.get();
+            if (!m.mayReceive(slot)) {
                 add(rxCounters, c + RX_NOT_COLLECTING, 1);
+                continue;
+            }
+            int verdict = independent.receive(m, slot, buffer, HEADROOM + VnetHeader.LENGTH, length);
+            if (verdict != SwitchIndependentRules.ACCEPT) {
+                add(rxCounters, c + (verdict == SwitchIndependentRules.OWN_SOURCE ? RX_OWN_SOURCE : RX_NOT_PRIMARY), 1);
                 continue;
             }
             int at = HEADROOM;

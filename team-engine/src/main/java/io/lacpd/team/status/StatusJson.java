@@ -100,6 +100,12 @@ public final class StatusJson {
         g.writeEndObject();
         dataPlane(g, t.dataPlane());
         vlans(g, t.dataPlane());
+        g.writeStringField("lacp_fallback", t.team().lacpFallback().name().toLowerCase(Locale.ROOT));
+        if (t.primary() == null) {
+            g.writeNullField("primary");
+        } else {
+            g.writeStringField("primary", t.primary());
+        }
         g.writeArrayFieldStart("aggregators");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             g.writeStartObject();
@@ -190,6 +196,8 @@ public final class StatusJson {
             g.writeNumberField("queue_full", traffic.dropQueueFull());
             g.writeNumberField("send_error", traffic.dropSendError());
             g.writeNumberField("malformed", traffic.malformed());
+            g.writeNumberField("not_primary", traffic.dropNotPrimary());
+            g.writeNumberField("own_source", traffic.dropOwnSource());
             g.writeEndObject();
             g.writeEndObject();
         }
@@ -233,6 +241,8 @@ public final class StatusJson {
         g.writeNumberField("queue_full", c.dropQueueFull());
         g.writeNumberField("send_error", c.dropSendError());
         g.writeNumberField("malformed", c.malformed());
+        g.writeNumberField("not_primary", c.dropNotPrimary());
+        g.writeNumberField("own_source", c.dropOwnSource());
         g.writeEndObject();
         g.writeEndObject();
     }

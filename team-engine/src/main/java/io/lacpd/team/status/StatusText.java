@@ -33,8 +33,14 @@ public final class StatusText {
         out.append("  mode: ").append(t.mode()).append('\n');
         out.append("  status: ").append(t.status()).append('\n');
         out.append("  system: ").append(t.snapshot().systemPriority()).append(',').append(t.snapshot().system()).append('\n');
-        dataPlane(out, t.dataPlane());
+        dataPlane(out, t.dataPlane(), t.switchIndependent());
         vlans(out, t.dataPlane());
+        if (t.lacpFallback() != null) {
+            out.append("  lacp fallback: ").append(t.lacpFallback()).append('\n');
+        }
+        if (t.switchIndependent()) {
+            out.append("  primary: ").append(t.primary() == null ? "none" : t.primary()).append('\n');
+        }
         out.append("  aggregate wait: ").append(TeamStatus.millis(t.snapshot().aggregateWaitTime())).append(" ms\n");
         out.append("  ").append(t.minLinks()).append('\n');
         if (t.activeChoice() != null) {
@@ -60,7 +66,7 @@ public final class StatusText {
         }
     }
 
-    private static void dataPlane(StringBuilder out, DataPlaneStatus d) {
+    private static void dataPlane(StringBuilder out, DataPlaneStatus d, boolean switchIndependent) {
         if (d.teamInterface() == null) {
             out.append("  data plane: none (host traffic is not teamed)\n");
             return;
@@ -77,7 +83,11 @@ public final class StatusText {
                     .append(" bytes, rx ").append(c.rxPackets()).append(" packets ").append(c.rxBytes())
                     .append(" bytes; dropped: not collecting ").append(c.dropNotCollecting()).append(", no member ")
                     .append(c.dropNoMember()).append(", queue full ").append(c.dropQueueFull()).append(", send error ")
-                    .append(c.dropSendError()).append(", malformed ").append(c.malformed()).append('\n');
+                    .append(c.dropSendError()).append(", malformed ").append(c.malformed());
+            if (switchIndependent) {
+                out.append(", not primary ").append(c.dropNotPrimary()).append(", own source ").append(c.dropOwnSource());
+            }
+            out.append('\n');
         }
     }
 
@@ -152,7 +162,12 @@ public final class StatusText {
                     .append(" bytes, buckets ").append(t.buckets(m)).append("; dropped: not collecting ")
                     .append(traffic.dropNotCollecting()).append(", queue full ").append(traffic.dropQueueFull())
                     .append(", send error ").append(traffic.dropSendError()).append(", malformed ")
-                    .append(traffic.malformed()).append('\n');
+                    .append(traffic.malformed());
+            if (t.switchIndependent()) {
+                out.append(", not primary ").append(traffic.dropNotPrimary()).append(", own source ")
+                        .append(traffic.dropOwnSource());
+            }
+            out.append('\n');
         }
     }
 

@@ -14,6 +14,7 @@ import io.lacpd.team.TeamState;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.member.FailureReason;
+import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.member.MemberStatus;
 import io.lacpd.team.mode.TeamingMode;
 
@@ -176,6 +177,28 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
     /** The teaming mode's config name, e.g. {@code lacp}. */
     public String mode() {
         return team.mode().configName();
+    }
+
+    /** Switch-independent: the primary member's name (it holds the team MAC); null in other modes or when none. */
+    public String primary() {
+        int slot = team.map().primary();
+        return slot == MemberMap.NONE ? null : team.map().member(slot).name();
+    }
+
+    /** The LACP fallback in words, or null when the team has none. */
+    public String lacpFallback() {
+        return switch (team.lacpFallback()) {
+            case OFF -> null;
+            case WAITING -> "active-backup, waiting (no LACPDU heard yet)";
+            case ACTIVE -> "active-backup in force: " + (primary() == null ? "no member has link"
+                    : primary() + " carries the traffic") + " (no LACPDU heard since the start)";
+            case ENDED -> "active-backup, ended (LACP heard)";
+        };
+    }
+
+    /** Whether the switch-independent rules (primary, own source) apply to this team. */
+    public boolean switchIndependent() {
+        return team.mode() == TeamingMode.SWITCH_INDEPENDENT;
     }
 
     /** The aggregator carrying the team's traffic, or null when none does. */

@@ -54,6 +54,43 @@ class DaemonConfigTest {
     }
 
     @Test
+    void aSwitchIndependentTeamSpeaksNoLacpAndNamesItsStandbyMembers() throws Exception {
+        DaemonConfig c = parse("--team", "t", "--ports", "a,b,c", "--mode", "switch-independent", "--standby", "c, b");
+        assertEquals(List.of("c", "b"), c.standby());
+        assertFalse(c.portConfigs(new PortNumbers().renumber(c.ports())).get(0).lacpEnabled(),
+                "a SwitchIndependent team's members speak no LACP");
+        assertEquals(List.of(), parse("--team", "t", "--ports", "a", "--mode", "switch-independent").standby());
+        Path file = dir.resolve("si.conf");
+        Files.writeString(file, "team = t\nports = a,b\nmode = SwitchIndependent\nstandby = b\n");
+        assertEquals(List.of("b"), parse("--config", file.toString()).standby());
+
+        assertEquals("--standby: 'x' is not a member (expected one of: a,b)",
+                error("--team", "t", "--ports", "a,b", "--mode", "switch-independent", "--standby", "x"));
+        assertEquals("--standby: every member would be Standby (expected: at least one Active)",
+                error("--team", "t", "--ports", "a,b", "--mode", "switch-independent", "--standby", "a,b"));
+        assertEquals("--standby: b listed twice",
+                error("--team", "t", "--ports", "a,b,c", "--mode", "switch-independent", "--standby", "b,b"));
+        assertEquals("--standby needs mode switch-independent (a Lacp team uses every member alike)",
+                error("--team", "t", "--ports", "a,b", "--standby", "b"));
+        assertEquals("--mode switch-independent needs the data plane (a SwitchIndependent team speaks no LACP: without"
+                + " data-plane tap it would do nothing)",
+                error("--team", "t", "--ports", "a", "--mode", "switch-independent", "--data-plane", "none"));
+    }
+
+    @Test
+    void lacpFallbackComesAfterOurLacpTimeoutInLacpModeOnly() throws Exception {
+        assertEquals(0, parse("--team", "t", "--ports", "a").teamPolicy().lacpFallbackNanos());
+        assertEquals(3_000_000_000L, parse("--team", "t", "--ports", "a", "--lacp-fallback", "active-backup")
+                .teamPolicy().lacpFallbackNanos());
+        assertEquals(90_000_000_000L, parse("--team", "t", "--ports", "a", "--lacp-fallback", "active-backup",
+                "--lacp-rate", "slow").teamPolicy().lacpFallbackNanos());
+        assertEquals("--lacp-fallback needs mode lacp (a Static team speaks no LACP to fall back from)",
+                error("--team", "t", "--ports", "a", "--mode", "static", "--lacp-fallback", "active-backup"));
+        assertEquals("--lacp-fallback 'yes' (expected: none|active-backup)",
+                error("--team", "t", "--ports", "a", "--lacp-fallback", "yes"));
+    }
+
+    @Test
     void everyFlagIsTakenIn() throws Exception {
         DaemonConfig c = parse("--team", "t", "--ports", "a,b,c", "--mode", "lacp", "--lacp-rate", "slow",
                 "--lacp-activity", "passive", "--system-priority", "100", "--system-mac", "02:00:00:00:00:AA",
@@ -83,8 +120,8 @@ class DaemonConfigTest {
             assertEquals(LoadBalancingAlgorithm.valueOf(spelling[1]),
                     parse("--team", "t", "--ports", "a", "--load-balancing", spelling[0]).loadBalancing(), spelling[0]);
         }
-        assertEquals("--mode switch-independent is not supported yet (expected: lacp|static)",
-                error("--team", "t", "--ports", "a", "--mode", "SwitchIndependent"));
+        assertEquals(TeamingMode.SWITCH_INDEPENDENT,
+                parse("--team", "t", "--ports", "a", "--mode", "SwitchIndependent").mode());
         DaemonConfig statics = parse("--team", "t", "--ports", "a,b", "--mode", "STATIC");
         assertEquals(TeamingMode.STATIC, statics.mode());
         assertFalse(statics.portConfigs(new PortNumbers().renumber(statics.ports())).get(1).lacpEnabled(),
@@ -147,8 +184,6 @@ class DaemonConfigTest {
         assertEquals("--port-priority 'high' is not a number (expected: 0..65535)",
                 error("--team", "t", "--ports", "a", "--port-priority", "high"));
         assertEquals("--lacp-rate 'medium' (expected: fast|slow)", error("--team", "t", "--ports", "a", "--lacp-rate", "medium"));
-        assertEquals("--mode switch-independent is not supported yet (expected: lacp|static)",
-                error("--team", "t", "--ports", "a", "--mode", "switch-independent"));
         assertEquals("--key needs a value", error("--team", "t", "--ports", "a", "--key"));
         assertEquals("unknown flag --help", error("--help"));
         assertEquals("--key '-1' is not a number (expected: 0..65535)", error("--team", "t", "--ports", "a", "--key=-1"));
