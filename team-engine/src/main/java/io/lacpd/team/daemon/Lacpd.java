@@ -72,12 +72,15 @@ public final class Lacpd {
     private MacAddress teamMac;
     private int teamMtu;
     private ControlServer control;
+    /** Events, history, MAC conflicts and the metrics outlets. */
+    private final Observability observability;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Lacpd(List<String> args, DaemonConfig config) {
         this.args = args;
         this.config = config;
         this.log = new Log(config.team());
+        this.observability = new Observability(log);
     }
 
     /**
@@ -128,16 +131,21 @@ public final class Lacpd {
         }
         team = new Team(config.mode(), config.lacpOptions().teamPolicy(), members(numbers), this::publish,
                 System.nanoTime());
+        observability.observe(team.state());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
         LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
                 links, event -> {
                     log.limited(EventText.kind(event), EventText.describe(event));
                     team.onLacpEvent(event, System.nanoTime());
+                    observability.lacpEvent(event, team.state());
                 }, log::notice);
-        links.forwardTo(state -> r.execute((system, now) ->
-                team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
+        links.forwardTo(state -> r.execute((system, now) -> {
+            team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now);
+            observability.link(state, team.state());
+        }));
         r.start();
         runtime = r;
+        observability.start(config.metrics(), this::status, () -> dataPath == null ? null : dataPath.counters());
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
@@ -261,6 +269,7 @@ public final class Lacpd {
         if (control != null) {
             control.close();
         }
+        observability.close();
         stopped.countDown();
     }
 
@@ -298,6 +307,7 @@ public final class Lacpd {
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
             team.configure(applied.mode(), applied.lacpOptions().teamPolicy(), members(numbers), now);
+            observability.observe(team.state());
             if (dataPath != null) { // out of the member map now: its socket can go, and the NIC back to the host
                 removed.forEach(p -> dataPath.removeMember(before.get(p) - 1));
             }
@@ -353,6 +363,9 @@ public final class Lacpd {
         if (TEST_FAULTS && request.startsWith("test-fault ")) {
             return provoke(request.substring("test-fault ".length()));
         }
+        if (request.equals("events") || request.equals("metrics")) {
+            return observability.answer(request, this::status);
+        }
         boolean json;
         if (request.equals("status")) {
             json = false;
@@ -370,12 +383,22 @@ public final class Lacpd {
         try {
             // The team's answer and the LACP detail of one moment: both read on the loop thread.
             status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot(System.nanoTime()),
-                    dataPlaneStatus()), 2000);
+                    dataPlaneStatus(), observability.diagnostics(config)), 2000);
         } catch (InterruptedException | TimeoutException e) {
             return "error: the daemon did not answer in time\n";
         }
         List<TeamStatus> teams = List.of(status);
         return json ? StatusJson.render(teams) : StatusText.render(teams);
+    }
+
+    /** The team's status now, as {@code status} shows it; null while the daemon is starting. */
+    private TeamStatus status() throws InterruptedException, TimeoutException {
+        LacpRuntime r = runtime;
+        if (r == null) {
+            return null;
+        }
+        return r.call(system -> new TeamStatus(config.team(), team.state(), system.snapshot(System.nanoTime()),
+                dataPlaneStatus(), observability.diagnostics(config)), 2000);
     }
 
     /** The faults of {@link #TEST_FAULTS}; the one a full heap raises, as that is what a flood did. */

@@ -16,14 +16,32 @@ import java.util.List;
  * @param dropSendError     the kernel refused the send or the write for another reason
  * @param malformed         too short, truncated, or a virtio_net_hdr pointing outside the frame
  * @param members           per member present, in slot order
+ * @param macConflict       received with our team MAC or a member's MAC as source ({@link OwnSource}): another
+ *                          host uses our MAC, or a loop; counted, not dropped
  */
 public record DataPathCounters(long txPackets, long txBytes, long rxPackets, long rxBytes, long dropNotCollecting,
                                long dropNoMember, long dropQueueFull, long dropSendError, long malformed,
-                               List<Member> members) {
+                               List<Member> members, long macConflict) {
 
-    /** One member's counters, since its slot was first used. */
+    /** Counters with no MAC conflict. */
+    public DataPathCounters(long txPackets, long txBytes, long rxPackets, long rxBytes, long dropNotCollecting,
+                            long dropNoMember, long dropQueueFull, long dropSendError, long malformed,
+                            List<Member> members) {
+        this(txPackets, txBytes, rxPackets, rxBytes, dropNotCollecting, dropNoMember, dropQueueFull, dropSendError,
+                malformed, members, 0);
+    }
+
+    /** One member's counters, since its slot was first used; {@code macConflict} as the team's, on this member. */
     public record Member(int slot, String name, long txPackets, long txBytes, long rxPackets, long rxBytes,
-                         long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed) {
+                         long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed,
+                         long macConflict) {
+
+        /** A member's counters with no MAC conflict. */
+        public Member(int slot, String name, long txPackets, long txBytes, long rxPackets, long rxBytes,
+                      long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed) {
+            this(slot, name, txPackets, txBytes, rxPackets, rxBytes, dropNotCollecting, dropQueueFull, dropSendError,
+                    malformed, 0);
+        }
     }
 
     /** The member in this slot, or null. */

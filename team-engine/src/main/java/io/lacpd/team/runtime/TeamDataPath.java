@@ -6,6 +6,7 @@ import com.sun.jna.Pointer;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.Distributor;
+import io.lacpd.team.datapath.OwnSource;
 import io.lacpd.team.datapath.VlanTag;
 import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.team.io.MemberIsolation;
@@ -69,7 +70,8 @@ public final class TeamDataPath implements AutoCloseable {
     private static final int RX_QUEUE_FULL = 3;
     private static final int RX_SEND_ERROR = 4;
     private static final int RX_MALFORMED = 5;
-    private static final int RX_FIELDS = 6;
+    private static final int RX_MAC_CONFLICT = 6;
+    private static final int RX_FIELDS = 7;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -262,6 +264,7 @@ public final class TeamDataPath implements AutoCloseable {
         long queueFull = 0;
         long sendError = 0;
         long malformed = get(txCounters, TEAM_MALFORMED);
+        long macConflict = 0;
         for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
             DataPathCounters.Member m = member(slot, present[slot]);
             txPackets += m.txPackets();
@@ -272,12 +275,13 @@ public final class TeamDataPath implements AutoCloseable {
             queueFull += m.dropQueueFull();
             sendError += m.dropSendError();
             malformed += m.malformed();
+            macConflict += m.macConflict();
             if (present[slot] != null) {
                 members.add(m);
             }
         }
         return new DataPathCounters(txPackets, txBytes, rxPackets, rxBytes, notCollecting,
-                get(txCounters, TEAM_NO_MEMBER), queueFull, sendError, malformed, List.copyOf(members));
+                get(txCounters, TEAM_NO_MEMBER), queueFull, sendError, malformed, List.copyOf(members), macConflict);
     }
 
     private DataPathCounters.Member member(int slot, String name) {
@@ -289,7 +293,7 @@ public final class TeamDataPath implements AutoCloseable {
                 get(rxCounters, r + RX_NOT_COLLECTING),
                 get(txCounters, t + TX_QUEUE_FULL) + get(rxCounters, r + RX_QUEUE_FULL),
                 get(txCounters, t + TX_SEND_ERROR) + get(rxCounters, r + RX_SEND_ERROR),
-                get(rxCounters, r + RX_MALFORMED));
+                get(rxCounters, r + RX_MALFORMED), get(rxCounters, r + RX_MAC_CONFLICT));
     }
 
     private static long get(long[] counters, int i) {
@@ -417,6 +421,9 @@ public final class TeamDataPath implements AutoCloseable {
             if (length < ETHER_HEADER) {
                 add(rxCounters, c + RX_MALFORMED, 1);
                 continue;
+            }
+            if (OwnSource.matches(buffer, HEADROOM + VnetHeader.LENGTH, teamMac, map.get())) {
+                add(rxCounters, c + RX_MAC_CONFLICT, 1);
             }
             if (!map.get().mayReceive(slot)) {
                 add(rxCounters, c + RX_NOT_COLLECTING, 1);

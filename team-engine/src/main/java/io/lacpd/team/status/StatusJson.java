@@ -7,11 +7,15 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.lacpd.core.AggregatorSnapshot;
 import io.lacpd.core.PortCounters;
 import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.ReceiveState;
+import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.datapath.DataPathCounters;
+import io.lacpd.team.member.MemberHistory;
 import io.lacpd.team.member.MemberStatus;
+import io.lacpd.team.member.OperStatus;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -98,6 +102,7 @@ public final class StatusJson {
         g.writeNumberField("aggregate_wait_ms", TeamStatus.millis(t.snapshot().aggregateWaitTime()));
         g.writeEndObject();
         dataPlane(g, t.dataPlane());
+        settings(g, t);
         g.writeArrayFieldStart("aggregators");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             g.writeStartObject();
@@ -189,6 +194,7 @@ public final class StatusJson {
             g.writeNumberField("send_error", traffic.dropSendError());
             g.writeNumberField("malformed", traffic.malformed());
             g.writeEndObject();
+            g.writeNumberField("mac_conflict", traffic.macConflict());
             g.writeEndObject();
         }
         String reason = t.failureReason(p);
@@ -197,7 +203,52 @@ public final class StatusJson {
         } else {
             g.writeStringField("failure_reason", reason);
         }
+        diagnostics(g, t, p, m);
         g.writeEndObject();
+    }
+
+    /** The configured settings a team runs by: {@code "settings"}; rate and activity null when unknown. */
+    private static void settings(JsonGenerator g, TeamStatus t) throws IOException {
+        g.writeObjectFieldStart("settings");
+        g.writeStringField("mode", t.mode());
+        g.writeStringField("lacp_rate", t.diagnostics().lacpRate());
+        g.writeStringField("lacp_activity", t.diagnostics().lacpActivity());
+        g.writeStringField("load_balancing", t.dataPlane().loadBalancing().configName());
+        g.writeEndObject();
+    }
+
+    /** A port's Windows terms, raw state octets, LACPDU timing and history (docs/status.md). */
+    private static void diagnostics(JsonGenerator g, TeamStatus t, PortSnapshot p, MemberStatus m) throws IOException {
+        g.writeStringField("failure_code", t.failureCode(p).name());
+        g.writeStringField("administrative_mode", t.administrativeMode(p));
+        OperStatus oper = t.operStatus(p);
+        g.writeStringField("oper_status", oper == null ? null : oper.name());
+        if (m == null || m.mac().equals(MacAddress.ZERO)) {
+            g.writeNullField("mac");
+        } else {
+            g.writeStringField("mac", m.mac().toString());
+        }
+        g.writeObjectFieldStart("state_octets");
+        g.writeNumberField("actor", p.actor().state().bits());
+        int partner = TeamStatus.partnerStateOctet(p);
+        if (partner < 0) {
+            g.writeNullField("partner");
+        } else {
+            g.writeNumberField("partner", partner);
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("lacpdu");
+        millis(g, "last_ms_ago", p.lacpduAge());
+        millis(g, "expires_ms", p.receiveState() == ReceiveState.CURRENT ? p.timers().currentWhile() : -1);
+        g.writeEndObject();
+        MemberHistory h = t.diagnostics().member(p.name());
+        if (h == null) {
+            g.writeNullField("since");
+        } else {
+            g.writeStringField("since", EventTime.format(h.sinceMillis()));
+        }
+        g.writeNumberField("link_flaps", h == null ? 0 : h.linkFlaps());
+        g.writeNumberField("partner_changes", h == null ? 0 : h.partnerChanges());
     }
 
     private static void dataPlane(JsonGenerator g, DataPlaneStatus d) throws IOException {
@@ -232,6 +283,7 @@ public final class StatusJson {
         g.writeNumberField("send_error", c.dropSendError());
         g.writeNumberField("malformed", c.malformed());
         g.writeEndObject();
+        g.writeNumberField("mac_conflict", c.macConflict());
         g.writeEndObject();
     }
 
