@@ -152,8 +152,8 @@ public final class PrometheusText {
                     + " others.", id + "," + label("status", s.name()), s == oper ? 1 : 0);
         }
         out.gauge("lacpd_member_link_up", "1 when the member has carrier.", id, p.link().up() ? 1 : 0);
-        out.gauge("lacpd_member_link_speed_bytes", "The member's link speed in bytes per second, 0 when unknown.", id,
-                p.link().speedMbps() * 125_000.0);
+        out.gauge("lacpd_member_link_speed_bytes", "The member's link speed in bytes per second, 0 when unknown or"
+                + " down.", id, p.link().up() ? p.link().speedMbps() * 125_000.0 : 0);
         out.gauge("lacpd_member_carrying_traffic", "1 when the data path forwards on the member.", id,
                 t.carriesTraffic(m) ? 1 : 0);
         out.gauge("lacpd_member_selected", "1 when LACP's Selection Logic selected an aggregator for the member.", id,

@@ -168,8 +168,8 @@ public final class StatusText {
     private static void diagnostics(StringBuilder out, TeamStatus t, PortSnapshot p, MemberStatus m) {
         OperStatus oper = t.operStatus(p);
         MemberHistory h = t.diagnostics().member(p.name());
-        out.append("    windows: ").append(oper == null ? "not a member" : oper.name()).append(", ")
-                .append(t.failureCode(p));
+        out.append("    teaming: ").append(oper == null ? "not a member" : oper.name()).append(" (")
+                .append(t.failureCode(p)).append(')');
         if (m != null) {
             out.append(", administrative mode ").append(t.administrativeMode(p));
         }
