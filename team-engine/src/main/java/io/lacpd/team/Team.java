@@ -9,6 +9,7 @@ import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.balance.BucketTable;
 import io.lacpd.team.member.FailureReason;
+import io.lacpd.team.member.FlapDamping;
 import io.lacpd.team.member.Member;
 import io.lacpd.team.member.MemberConfig;
 import io.lacpd.team.member.MemberMap;
@@ -91,6 +92,8 @@ public final class Team {
     private TeamingMode mode;
     private TeamPolicy policy;
     private List<MemberConfig> members;
+    /** Holds flapping members out, by the policy's damping settings. */
+    private final FlapDamping damping;
 
     /**
      * A team whose members have no link and no LACP state yet.
@@ -107,6 +110,7 @@ public final class Team {
         this.mode = mode;
         this.policy = policy;
         this.members = checked(members);
+        this.damping = new FlapDamping(policy.damping());
         this.published = new AtomicReference<>(new TeamState(mode, policy, TeamHealth.DOWN, 0, ActiveReason.NONE, false,
                 List.of(), MemberMap.EMPTY, now));
         update(now);
@@ -168,6 +172,7 @@ public final class Team {
         members = checked(newMembers);
         mode = newMode;
         policy = newPolicy;
+        damping.configure(newPolicy.damping(), now);
         update(now);
     }
 
@@ -194,7 +199,15 @@ public final class Team {
      */
     public void onLink(String name, boolean up, MacAddress mac, int speedMbps, long now) {
         links.put(name, new Link(up, mac, speedMbps));
+        damping.onLink(name, up, now);
         update(now);
+    }
+
+    /** The time passes: flap damping lets back members that have been stable long enough. */
+    public void advance(long now) {
+        if (damping.advance(now)) {
+            update(now);
+        }
     }
 
     /** A member's link, its speed unknown. */
@@ -302,12 +315,12 @@ public final class Team {
         int active = choice.id();
         boolean activeWithLink = false;
         for (MemberConfig m : members) {
-            activeWithLink |= m.role() == MemberRole.ACTIVE && link(m).up();
+            activeWithLink |= m.role() == MemberRole.ACTIVE && link(m).up() && !damping.held(m.name());
         }
         List<MemberStatus> statuses = new ArrayList<>(members.size());
         int transmitting = 0;
         for (MemberConfig m : members) {
-            MemberStatus s = status(m, active, activeWithLink);
+            MemberStatus s = unstable(status(m, active, activeWithLink));
             statuses.add(s);
             if (s.transmit()) {
                 transmitting |= 1 << m.slot();
@@ -339,6 +352,12 @@ public final class Team {
     private static MemberStatus heldDown(MemberStatus s) {
         return !s.transmit() ? s : new MemberStatus(s.slot(), s.name(), s.role(), s.mac(), s.linkUp(), false, false,
                 FailureReason.MIN_LINKS);
+    }
+
+    /** Flap damping: a member held out with its link up neither transmits nor receives, and says why. */
+    private MemberStatus unstable(MemberStatus s) {
+        return !s.linkUp() || !damping.held(s.name()) ? s : new MemberStatus(s.slot(), s.name(), s.role(), s.mac(),
+                true, false, false, FailureReason.UNSTABLE);
     }
 
     private Link link(MemberConfig m) {

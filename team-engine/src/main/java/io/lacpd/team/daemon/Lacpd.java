@@ -145,7 +145,11 @@ public final class Lacpd {
         }));
         r.start();
         runtime = r;
-        observability.start(config.metrics(), this::status, () -> dataPath == null ? null : dataPath.counters());
+        observability.start(config.metrics(), this::status, () -> dataPath == null ? null : dataPath.counters(),
+                () -> r.execute((system, now) -> {
+                    team.advance(now); // flap damping lets back a member stable long enough
+                    observability.observe(team.state());
+                }));
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
         log.line("started: ports " + String.join(",", config.ports()) + ", system "

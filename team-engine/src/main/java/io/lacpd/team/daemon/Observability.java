@@ -103,13 +103,14 @@ final class Observability implements AutoCloseable {
     }
 
     /**
-     * Opens the HTTP listener and starts the ticker that watches for MAC conflicts each second and rewrites the
-     * textfile, as the options ask.
+     * Opens the HTTP listener and starts the ticker that each second watches for MAC conflicts, runs
+     * {@code everySecond} and rewrites the textfile, as the options ask.
      *
+     * @param everySecond work on time alone, e.g. letting back a member stable long enough
      * @throws ConfigException when the listener's address cannot be bound
      */
-    void start(MetricsOptions options, StatusSource source, Supplier<DataPathCounters> counters)
-            throws ConfigException {
+    void start(MetricsOptions options, StatusSource source, Supplier<DataPathCounters> counters,
+               Runnable everySecond) throws ConfigException {
         if (options.listens()) {
             String where = options.listenHost() + ":" + options.listenPort();
             try {
@@ -128,6 +129,7 @@ final class Observability implements AutoCloseable {
         long[] ticks = {0};
         ticker.scheduleWithFixedDelay(() -> {
             watchConflicts(counters.get());
+            everySecond.run();
             if (textfile != null && ticks[0]++ % TEXTFILE_SECONDS == 0) {
                 writeTextfile(source);
             }

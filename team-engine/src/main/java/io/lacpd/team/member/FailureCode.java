@@ -29,6 +29,7 @@ public enum FailureCode {
             case LINK_DOWN -> present ? PhysicalMediaDisconnected : NicNotPresent;
             case LACP_NEGOTIATION, OTHER_AGGREGATOR -> LacpNegotiationIssue;
             case STANDBY, MIN_LINKS -> AdministrativeDecision;
+            case UNSTABLE -> WaitingForStableConnectivity;
         };
     }
 }
