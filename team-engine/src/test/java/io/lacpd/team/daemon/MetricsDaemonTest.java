@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -58,11 +61,13 @@ class MetricsDaemonTest {
     }
 
     /** A and B distributing on both links; B speaks LACP only, so its ends are plain interfaces a test may send on. */
-    private void converge() throws Exception {
+    private void converge(String... flags) throws Exception {
         lab = new NetnsLab(2);
         lab.inNs("A", "ip", "link", "set", "lo", "up");
-        lab.startDaemon("A", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a",
-                "--metrics-listen", LISTEN, "--metrics-textfile", textfile().toString());
+        List<String> a = new ArrayList<>(List.of("--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a",
+                "--metrics-listen", LISTEN, "--metrics-textfile", textfile().toString()));
+        a.addAll(List.of(flags));
+        lab.startDaemon("A", a.toArray(String[]::new));
         lab.startDaemon("B", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0b", "--data-plane", "none");
         lab.await("A", allDistributing(2), 15_000);
     }
@@ -104,6 +109,39 @@ class MetricsDaemonTest {
         assertTrue(metrics.contains("lacpd_member_link_flaps_total{team=\"tA\",member=\"eth1\"} 1\n"), metrics);
         assertTrue(metrics.contains("lacpd_member_failure_info{team=\"tA\",member=\"eth1\",code=\"NoFailure\"} 1\n"),
                 metrics);
+    }
+
+    @Test
+    void aFlappingMemberIsHeldOutUntilStable() throws Exception {
+        converge("--flap-limit", "1", "--flap-hold", "3");
+        for (int i = 0; i < 2; i++) {
+            lab.inNs("A", "ip", "link", "set", "eth1", "down");
+            lab.await("A", t -> !NetnsLab.port(t, "eth1").get("link").get("up").asBoolean(), 5_000);
+            lab.inNs("A", "ip", "link", "set", "eth1", "up");
+        }
+        lab.await("A", t -> NetnsLab.port(t, "eth1").get("failure_code").asText()
+                .equals("WaitingForStableConnectivity"), 5_000);
+        JsonNode eth1 = NetnsLab.port(lab.status("A"), "eth1");
+        assertEquals("link flapping: held out until up for 3 s without a break", eth1.get("failure_reason").asText());
+        assertEquals(2, eth1.get("link_flaps").asLong());
+        // LACP goes on negotiating on it meanwhile; the team lets it back once stable
+        lab.await("A", t -> NetnsLab.port(t, "eth1").get("carrying_traffic").asBoolean(), 15_000);
+        assertEquals("NoFailure", NetnsLab.port(lab.status("A"), "eth1").get("failure_code").asText());
+        String events = request("events");
+        assertTrue(events.contains("eth1: Failed (WaitingForStableConnectivity)"), events);
+        // let back no sooner than 3 s after its link's last coming up
+        List<String> lines = events.lines().toList();
+        int up = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            up = lines.get(i).endsWith(" eth1: link up") ? i : up;
+        }
+        int back = up;
+        while (!lines.get(back).contains(" eth1: Active, was ")) {
+            back++;
+        }
+        long stable = Instant.parse(lines.get(back).split(" ")[0]).toEpochMilli()
+                - Instant.parse(lines.get(up).split(" ")[0]).toEpochMilli();
+        assertTrue(stable >= 3000, "let back " + stable + " ms after its link came up: " + events);
     }
 
     @Test
