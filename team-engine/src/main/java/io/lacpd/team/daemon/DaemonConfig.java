@@ -54,13 +54,13 @@ import java.util.function.Function;
  * @param controlSocket where lacpctl reaches the daemon
  * @param configFile    the file the settings came from, or null; SIGHUP reads it again
  * @param lacpOptions   the further LACP options: Aggregate_Wait_Time, the partner admin values, ...
- * @param metrics       the Prometheus HTTP listener and textfile, if any; read at the start only
+ * @param observability the Prometheus HTTP listener and textfile, if any, and the log level; read at the start only
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
                            MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, DataPlane dataPlane,
                            String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile,
-                           LacpOptions lacpOptions, MetricsOptions metrics) {
+                           LacpOptions lacpOptions, ObservabilityOptions observability) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
@@ -74,7 +74,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
 
     /** Every key a config file may hold: {@link #KEYS} and the {@link LacpOptions}' keys. */
     private static boolean known(String key) {
-        return KEYS.contains(key) || LacpOptions.KEYS.contains(key) || MetricsOptions.KEYS.contains(key);
+        return KEYS.contains(key) || LacpOptions.KEYS.contains(key) || ObservabilityOptions.KEYS.contains(key);
     }
 
     /** Parses the arguments after {@code lacpd run}. */
@@ -210,7 +210,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
                 : SOCKET_DIRECTORY.resolve(team + ".sock");
         return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
                 loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label),
-                MetricsOptions.parse(s, label));
+                ObservabilityOptions.parse(s, label));
     }
 
     /**
@@ -220,7 +220,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
     public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
         return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
                 portPriority, muxControl, running.loadBalancing, running.dataPlane, running.teamInterface, running.teamMac,
-                running.controlSocket, configFile, lacpOptions, running.metrics);
+                running.controlSocket, configFile, lacpOptions, running.observability);
     }
 
     /** The LACP system settings of this team. */

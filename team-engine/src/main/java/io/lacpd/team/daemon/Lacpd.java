@@ -79,7 +79,7 @@ public final class Lacpd {
     private Lacpd(List<String> args, DaemonConfig config) {
         this.args = args;
         this.config = config;
-        this.log = new Log(config.team());
+        this.log = new Log(config.team(), config.observability().logLevel(), System.getenv("JOURNAL_STREAM") != null);
         this.observability = new Observability(log);
     }
 
@@ -133,7 +133,7 @@ public final class Lacpd {
                 System.nanoTime());
         observability.observe(team.state());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
-        LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
+        LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PduTrace.opener(PcapFrameChannel.opener(), log),
                 links, event -> {
                     log.limited(EventText.kind(event), EventText.describe(event));
                     team.onLacpEvent(event, System.nanoTime());
@@ -145,7 +145,7 @@ public final class Lacpd {
         }));
         r.start();
         runtime = r;
-        observability.start(config.metrics(), this::status, () -> dataPath == null ? null : dataPath.counters(),
+        observability.start(config.observability(), this::status, () -> dataPath == null ? null : dataPath.counters(),
                 () -> r.execute((system, now) -> {
                     team.advance(now); // flap damping lets back a member stable long enough
                     observability.observe(team.state());
@@ -204,7 +204,7 @@ public final class Lacpd {
         try {
             path.publish(map);
         } catch (IOException e) {
-            log.line("team interface " + path.name() + ": cannot set its carrier: " + e.getMessage());
+            log.warn("team interface " + path.name() + ": cannot set its carrier: " + e.getMessage());
         }
     }
     /**
@@ -291,7 +291,7 @@ public final class Lacpd {
             next = DaemonConfig.fromArgs(args);
             checkInterfaces(next.ports());
         } catch (ConfigException e) {
-            log.line("reload failed, keeping the running config: " + e.getMessage());
+            log.warn("reload failed, keeping the running config: " + e.getMessage());
             return;
         }
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
@@ -353,7 +353,7 @@ public final class Lacpd {
             try {
                 dataPath.addMember(numbers.get(added.get(i)) - 1, added.get(i));
             } catch (IOException e) {
-                log.line("reload failed, keeping the running config: " + e.getMessage());
+                log.warn("reload failed, keeping the running config: " + e.getMessage());
                 for (int j = 0; j < i; j++) {
                     dataPath.removeMember(numbers.get(added.get(j)) - 1);
                 }

@@ -109,7 +109,7 @@ final class Observability implements AutoCloseable {
      * @param everySecond work on time alone, e.g. letting back a member stable long enough
      * @throws ConfigException when the listener's address cannot be bound
      */
-    void start(MetricsOptions options, StatusSource source, Supplier<DataPathCounters> counters,
+    void start(ObservabilityOptions options, StatusSource source, Supplier<DataPathCounters> counters,
                Runnable everySecond) throws ConfigException {
         if (options.listens()) {
             String where = options.listenHost() + ":" + options.listenPort();
@@ -143,7 +143,7 @@ final class Observability implements AutoCloseable {
         long now = System.currentTimeMillis();
         String line = conflicts.observe(counters, now);
         if (line != null) {
-            log.line(line);
+            log.warn(line);
             events.add(now, line);
         }
     }
@@ -164,7 +164,7 @@ final class Observability implements AutoCloseable {
             }
         } catch (IOException | TimeoutException e) {
             if (!textfileFailed) { // once per failure, not every few seconds
-                log.line("metrics textfile " + textfile + ": cannot write: " + e.getMessage());
+                log.warn("metrics textfile " + textfile + ": cannot write: " + e.getMessage());
                 textfileFailed = true;
             }
         } catch (InterruptedException e) {
@@ -238,7 +238,7 @@ final class Observability implements AutoCloseable {
             try {
                 Files.deleteIfExists(textfile);
             } catch (IOException e) {
-                log.line("metrics textfile " + textfile + ": cannot remove: " + e.getMessage());
+                log.warn("metrics textfile " + textfile + ": cannot remove: " + e.getMessage());
             }
         }
     }

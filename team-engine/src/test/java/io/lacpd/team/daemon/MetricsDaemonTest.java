@@ -88,8 +88,8 @@ class MetricsDaemonTest {
     }
 
     @Test
-    void eventsRecordALinkFlapThatStatusAndMetricsCount() throws Exception {
-        converge();
+    void eventsRecordALinkFlapThatStatusAndMetricsCountAndDebugTracesPdus() throws Exception {
+        converge("--log-level", "debug");
         lab.inNs("A", "ip", "link", "set", "eth1", "down");
         lab.await("A", t -> NetnsLab.port(t, "eth1").get("link_flaps").asLong() == 1, 5_000);
         lab.inNs("A", "ip", "link", "set", "eth1", "up");
@@ -109,6 +109,11 @@ class MetricsDaemonTest {
         assertTrue(metrics.contains("lacpd_member_link_flaps_total{team=\"tA\",member=\"eth1\"} 1\n"), metrics);
         assertTrue(metrics.contains("lacpd_member_failure_info{team=\"tA\",member=\"eth1\",code=\"NoFailure\"} 1\n"),
                 metrics);
+        String log = Files.readString(lab.log("A"));
+        assertTrue(log.contains(" lacpd[tA] eth1: rx LACPDU v1 from 02:00:00:0b:00:01: actor system 32768,02:00:00:00:00:0b"
+                + " key 1 port 32768,1 state "), log);
+        assertTrue(log.contains(" lacpd[tA] eth2: tx LACPDU v1 from 02:00:00:0a:00:02: actor system 32768,02:00:00:00:00:0a"
+                + " key 1 port 32768,2 state "), log);
     }
 
     @Test

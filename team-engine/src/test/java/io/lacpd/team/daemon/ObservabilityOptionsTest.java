@@ -27,21 +27,21 @@ class ObservabilityOptionsTest {
     @Test
     void noListenerNoTextfileAndNoDampingUnlessAsked() throws Exception {
         DaemonConfig c = parse();
-        assertEquals(MetricsOptions.NONE, c.metrics());
+        assertEquals(ObservabilityOptions.NONE, c.observability());
         assertEquals(FlapDamping.Settings.OFF, c.lacpOptions().teamPolicy().damping());
     }
 
     @Test
     void aPortAloneListensOnLoopback() throws Exception {
-        assertEquals(new MetricsOptions("127.0.0.1", 9464, null), parse("--metrics-listen", ":9464").metrics());
-        assertEquals(new MetricsOptions("0.0.0.0", 9464, null), parse("--metrics-listen", "0.0.0.0:9464").metrics());
-        assertEquals(new MetricsOptions("::1", 9464, null), parse("--metrics-listen", "[::1]:9464").metrics());
+        assertEquals(new ObservabilityOptions("127.0.0.1", 9464, null, Log.Level.INFO), parse("--metrics-listen", ":9464").observability());
+        assertEquals(new ObservabilityOptions("0.0.0.0", 9464, null, Log.Level.INFO), parse("--metrics-listen", "0.0.0.0:9464").observability());
+        assertEquals(new ObservabilityOptions("::1", 9464, null, Log.Level.INFO), parse("--metrics-listen", "[::1]:9464").observability());
     }
 
     @Test
     void theTextfileIsAPromFile() throws Exception {
         assertEquals(Path.of("/var/lib/node_exporter/lacpd.prom"),
-                parse("--metrics-textfile", "/var/lib/node_exporter/lacpd.prom").metrics().textfile());
+                parse("--metrics-textfile", "/var/lib/node_exporter/lacpd.prom").observability().textfile());
         assertEquals("--metrics-textfile '/tmp/lacpd.txt' (expected: a file name ending in .prom, which"
                 + " node_exporter's textfile collector reads)", error("--metrics-textfile", "/tmp/lacpd.txt"));
     }

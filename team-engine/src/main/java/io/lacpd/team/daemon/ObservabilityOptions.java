@@ -1,29 +1,31 @@
 package io.lacpd.team.daemon;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Where lacpd offers its Prometheus metrics beyond the control socket's {@code metrics} request: an HTTP listener
- * and a file for node_exporter's textfile collector, each only when asked for. Read at the start only. See
- * docs/metrics.md.
+ * How much lacpd says and where: the log's level, and its Prometheus metrics beyond the control socket's
+ * {@code metrics} request, an HTTP listener and a file for node_exporter's textfile collector, each only when asked
+ * for. Read at the start only. See docs/metrics.md.
  *
  * @param listenHost the HTTP listener's address, or null for no listener
  * @param listenPort its port, or -1 for no listener
  * @param textfile   the file rewritten every few seconds, or null for none
+ * @param logLevel   the least severe lines the log writes
  */
-public record MetricsOptions(String listenHost, int listenPort, Path textfile) {
+public record ObservabilityOptions(String listenHost, int listenPort, Path textfile, Log.Level logLevel) {
 
     /** The keys (and flags without their dashes) these options are read from. */
-    static final Set<String> KEYS = Set.of("metrics-listen", "metrics-textfile");
+    static final Set<String> KEYS = Set.of("metrics-listen", "metrics-textfile", "log-level");
 
     /** The address a listener binds when only {@code :PORT} is given: this host alone. */
     static final String DEFAULT_HOST = "127.0.0.1";
 
-    /** No listener, no file. */
-    public static final MetricsOptions NONE = new MetricsOptions(null, -1, null);
+    /** No listener, no file, the info level. */
+    public static final ObservabilityOptions NONE = new ObservabilityOptions(null, -1, null, Log.Level.INFO);
 
     /** Whether an HTTP listener is asked for. */
     public boolean listens() {
@@ -31,7 +33,7 @@ public record MetricsOptions(String listenHost, int listenPort, Path textfile) {
     }
 
     /** Reads the options from the merged settings; {@code label} names a key as the user gave it. */
-    static MetricsOptions parse(Map<String, String> s, Function<String, String> label) throws ConfigException {
+    static ObservabilityOptions parse(Map<String, String> s, Function<String, String> label) throws ConfigException {
         String host = null;
         int port = -1;
         String listen = s.get("metrics-listen");
@@ -64,6 +66,15 @@ public record MetricsOptions(String listenHost, int listenPort, Path textfile) {
                         + "' (expected: a file name ending in .prom, which node_exporter's textfile collector reads)");
             }
         }
-        return new MetricsOptions(host, port, textfile);
+        String level = s.getOrDefault("log-level", "info").strip().toLowerCase(Locale.ROOT);
+        Log.Level logLevel = switch (level) {
+            case "error" -> Log.Level.ERROR;
+            case "warn" -> Log.Level.WARN;
+            case "info" -> Log.Level.INFO;
+            case "debug" -> Log.Level.DEBUG;
+            default -> throw new ConfigException(label.apply("log-level") + " '" + level
+                    + "' (expected: error|warn|info|debug)");
+        };
+        return new ObservabilityOptions(host, port, textfile, logLevel);
     }
 }
