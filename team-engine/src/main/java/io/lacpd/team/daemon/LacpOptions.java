@@ -99,7 +99,8 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, Aggregator
         int window = number(s, "flap-window", DEFAULT_FLAP_WINDOW_S, label);
         int hold = number(s, "flap-hold", DEFAULT_FLAP_HOLD_S, label);
         if (limit > 0 && window == 0) {
-            throw new ConfigException(label.apply("flap-window") + " '0' (expected: seconds, 1..65535, with flap-limit)");
+            throw new ConfigException(label.apply("flap-window")
+                    + " '0' (expected: seconds, 1..65535, with flap-limit)");
         }
         return limit == 0 ? FlapDamping.Settings.OFF : new FlapDamping.Settings(limit, TimeUnit.SECONDS.toNanos(window),
                 TimeUnit.SECONDS.toNanos(hold));

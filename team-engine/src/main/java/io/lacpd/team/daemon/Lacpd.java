@@ -133,8 +133,8 @@ public final class Lacpd {
                 System.nanoTime());
         observability.observe(team.state());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
-        LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PduTrace.opener(PcapFrameChannel.opener(), log),
-                links, event -> {
+        LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers),
+                PduTrace.opener(PcapFrameChannel.opener(), log), links, event -> {
                     log.limited(EventText.kind(event), EventText.describe(event));
                     team.onLacpEvent(event, System.nanoTime());
                     observability.lacpEvent(event, team.state());
@@ -261,6 +261,7 @@ public final class Lacpd {
         if (stopped.getCount() == 0) {
             return;
         }
+        observability.close(); // first: no scrape or tick may reach a runtime being closed
         if (runtime != null) {
             runtime.close();
             log.line(runtime.partnersTold() ? "stopped: partners told" : "stopped: partners not told, they time out");
@@ -273,7 +274,6 @@ public final class Lacpd {
         if (control != null) {
             control.close();
         }
-        observability.close();
         stopped.countDown();
     }
 

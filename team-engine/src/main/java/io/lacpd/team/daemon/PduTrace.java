@@ -30,7 +30,8 @@ final class PduTrace {
                 @Override
                 public boolean send(ByteBuf frame) {
                     boolean sent = channel.send(frame);
-                    log.debug(name + ": tx", () -> name + ": tx " + PduText.describe(frame) + (sent ? "" : " (refused)"));
+                    log.debug(name + ": tx",
+                            () -> name + ": tx " + PduText.describe(frame) + (sent ? "" : " (refused)"));
                     return sent;
                 }
 

@@ -62,7 +62,8 @@ public final class TeamHistory {
             log.add(atMillis, name + (exists ? ": interface back" : ": interface gone"));
         }
         if (f.up == null || was != up) {
-            log.add(atMillis, name + (up ? ": link up" : ": link down") + (was && !up ? " (flap " + f.flaps + ")" : ""));
+            log.add(atMillis, name + (up ? ": link up" : ": link down")
+                    + (was && !up ? " (flap " + f.flaps + ")" : ""));
         }
         f.up = up;
         f.present = exists;

@@ -122,7 +122,8 @@ public final class PrometheusText {
                     team, c.rxPackets());
             out.counter("lacpd_team_rx_bytes_total", "Octets of those frames.", team, c.rxBytes());
             String dropped = "Frames the data path dropped, by reason.";
-            out.counter("lacpd_team_dropped_total", dropped, team + ",reason=\"not_collecting\"", c.dropNotCollecting());
+            out.counter("lacpd_team_dropped_total", dropped, team + ",reason=\"not_collecting\"",
+                    c.dropNotCollecting());
             out.counter("lacpd_team_dropped_total", dropped, team + ",reason=\"no_member\"", c.dropNoMember());
             out.counter("lacpd_team_dropped_total", dropped, team + ",reason=\"queue_full\"", c.dropQueueFull());
             out.counter("lacpd_team_dropped_total", dropped, team + ",reason=\"send_error\"", c.dropSendError());

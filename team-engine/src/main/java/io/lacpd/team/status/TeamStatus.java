@@ -290,8 +290,8 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
             case OTHER_AGGREGATOR -> "in aggregator " + p.aggregatorId() + ", not the active one (another partner or key)";
             case STANDBY -> "standby: an active member has link";
             case MIN_LINKS -> "held down by min-links " + team.policy().minLinks() + ": " + onlyCouldCarry(couldCarry());
-            case UNSTABLE -> "link flapping: held out until up for " + team.policy().damping().stableNanos() / 1_000_000_000L
-                    + " s without a break";
+            case UNSTABLE -> "link flapping: held out until up for "
+                    + team.policy().damping().stableNanos() / 1_000_000_000L + " s without a break";
         };
     }
 

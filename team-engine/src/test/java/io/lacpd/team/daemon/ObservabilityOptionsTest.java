@@ -33,9 +33,12 @@ class ObservabilityOptionsTest {
 
     @Test
     void aPortAloneListensOnLoopback() throws Exception {
-        assertEquals(new ObservabilityOptions("127.0.0.1", 9464, null, Log.Level.INFO), parse("--metrics-listen", ":9464").observability());
-        assertEquals(new ObservabilityOptions("0.0.0.0", 9464, null, Log.Level.INFO), parse("--metrics-listen", "0.0.0.0:9464").observability());
-        assertEquals(new ObservabilityOptions("::1", 9464, null, Log.Level.INFO), parse("--metrics-listen", "[::1]:9464").observability());
+        assertEquals(new ObservabilityOptions("127.0.0.1", 9464, null, Log.Level.INFO),
+                parse("--metrics-listen", ":9464").observability());
+        assertEquals(new ObservabilityOptions("0.0.0.0", 9464, null, Log.Level.INFO),
+                parse("--metrics-listen", "0.0.0.0:9464").observability());
+        assertEquals(new ObservabilityOptions("::1", 9464, null, Log.Level.INFO),
+                parse("--metrics-listen", "[::1]:9464").observability());
     }
 
     @Test

@@ -23,7 +23,8 @@ class PduTextTest {
         PortInfo actor = new PortInfo(32768, A, 1, 32768, 1, LacpState.of(StateBit.LACP_ACTIVITY, StateBit.LACP_TIMEOUT,
                 StateBit.AGGREGATION));
         ByteBuf frame = Unpooled.buffer();
-        SlowProtocolCodec.encodeLacpdu(frame, MacAddress.parse("02:00:00:0a:00:01"), new Lacpdu(1, actor, PortInfo.NONE, 0));
+        SlowProtocolCodec.encodeLacpdu(frame, MacAddress.parse("02:00:00:0a:00:01"),
+                new Lacpdu(1, actor, PortInfo.NONE, 0));
         int reader = frame.readerIndex();
         assertEquals("LACPDU v1 from 02:00:00:0a:00:01: actor system 32768,02:00:00:00:00:0a key 1 port 32768,1"
                 + " state *****GSA; partner system 0,00:00:00:00:00:00 key 0 port 0,0 state ********",

@@ -58,7 +58,8 @@ class PrometheusTextTest {
         List<String> names = m.results().map(r -> r.group(1)).toList();
         assertEquals(names.stream().distinct().count(), names.size(), "families written twice");
         assertTrue(text.contains("lacpd_team_members{team=\"team0\"} 3\nlacpd_team_members{team=\"team1\"} 1\n"));
-        assertTrue(text.contains("lacpd_member_failure_info{team=\"team0\",member=\"eth2\",code=\"PhysicalMediaDisconnected\"} 1"));
+        assertTrue(text.contains(
+                "lacpd_member_failure_info{team=\"team0\",member=\"eth2\",code=\"PhysicalMediaDisconnected\"} 1"));
     }
 
     @Test

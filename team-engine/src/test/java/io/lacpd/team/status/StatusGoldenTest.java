@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * another key, so that A's eth3 distributes in a second aggregator that ties with the first and loses to its
  * lower id; the team's data path has counted some traffic on each member it has open (eth1 and eth3; eth2's socket
  * is open but it may not transmit), eth1 has heard two frames with our own MAC as source; each member has a history
- * (eth2's link flapped once) and the moment a wall-clock time. A mismatch leaves the output in {@code target/golden/} for a diff.
+ * (eth2's link flapped once) and the moment a wall-clock time. A mismatch leaves the output in
+ * {@code target/golden/} for a diff.
  */
 class StatusGoldenTest {
 
