@@ -151,6 +151,7 @@ public final class LacpSystem {
         DecodeResult result = SlowProtocolCodec.decode(frame);
         if (result instanceof DecodeResult.Lacp lacp) {
             p.counters.lacpduRx++;
+            p.counters.lastLacpduAt = now;
             countV2(p, lacp.pdu().v2());
             onLacpdu(p, lacp.pdu(), now);
         } else if (result instanceof DecodeResult.Marker marker) {
@@ -408,7 +409,7 @@ public final class LacpSystem {
                 new PortSnapshot.ChurnStatus(p.actorChurn.state(), p.partnerChurn.state(),
                         v.actorChurnCount, v.partnerChurnCount),
                 p.counters.snapshot(), failureReason(p), v.partnerV2, p.counters.lastIllegalReason,
-                timers(p, now));
+                timers(p, now), p.counters.lacpduRx == 0 ? -1 : Math.max(0, now - p.counters.lastLacpduAt));
     }
 
     /**

@@ -22,12 +22,22 @@ import io.lacpd.core.pdu.PortInfo;
  *                      none or the partner is the default
  * @param lastIllegalReason why the last illegal frame on this port was illegal, or null when none was
  * @param timers        the time left on the port's timers when the snapshot was taken
+ * @param lacpduAge     nanoseconds since the last well-formed LACPDU arrived, or -1 when none has (ours)
  */
 public record PortSnapshot(String name, LinkStatus link, boolean selected, int aggregatorId,
                            ReceiveState receiveState, PeriodicState periodicState, MuxState muxState,
                            PortInfo actor, PortInfo partner, ChurnStatus churn, PortCounters counters,
                            FailureReason failureReason, LacpV2Info partnerV2, String lastIllegalReason,
-                           Timers timers) {
+                           Timers timers, long lacpduAge) {
+
+    /** A port of which no LACPDU's arrival time is known. */
+    public PortSnapshot(String name, LinkStatus link, boolean selected, int aggregatorId, ReceiveState receiveState,
+                        PeriodicState periodicState, MuxState muxState, PortInfo actor, PortInfo partner,
+                        ChurnStatus churn, PortCounters counters, FailureReason failureReason, LacpV2Info partnerV2,
+                        String lastIllegalReason, Timers timers) {
+        this(name, link, selected, aggregatorId, receiveState, periodicState, muxState, actor, partner, churn, counters,
+                failureReason, partnerV2, lastIllegalReason, timers, -1);
+    }
 
     /** Link state of a port. */
     public record LinkStatus(boolean up, int speedMbps, Duplex duplex) {

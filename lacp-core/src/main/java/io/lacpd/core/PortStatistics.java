@@ -21,6 +21,9 @@ final class PortStatistics {
     /** Ours: frames the transport dropped before decoding them (its bound or its rate policing). */
     long lacpduRxDropped;
 
+    /** Ours: when the last well-formed LACPDU arrived; read only once {@link #lacpduRx} is above 0. */
+    long lastLacpduAt;
+
     PortCounters snapshot() {
         return new PortCounters(lacpduRx, lacpduTx, lacpduIllegalRx, lacpduUnknownRx, markerRx, markerResponseRx,
                 markerResponseTx, markerResponseLimited, lacpduV2Rx, v2TlvIllegalRx, lacpduRxDropped);

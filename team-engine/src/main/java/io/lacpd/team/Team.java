@@ -9,6 +9,7 @@ import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.balance.BucketTable;
 import io.lacpd.team.member.FailureReason;
+import io.lacpd.team.member.FlapDamping;
 import io.lacpd.team.member.Member;
 import io.lacpd.team.member.MemberConfig;
 import io.lacpd.team.member.MemberMap;
@@ -100,6 +101,8 @@ public final class Team {
     private final long startedAt;
     /** A LACPDU named a partner, or a member distributed, since the team was made. */
     private boolean lacpHeard;
+    /** Holds flapping members out, by the policy's damping settings. */
+    private final FlapDamping damping;
 
     /**
      * A team whose members have no link and no LACP state yet.
@@ -117,6 +120,7 @@ public final class Team {
         this.policy = policy;
         this.members = checked(members);
         this.startedAt = now;
+        this.damping = new FlapDamping(policy.damping());
         this.published = new AtomicReference<>(new TeamState(mode, policy, TeamHealth.DOWN, 0, ActiveReason.NONE, false,
                 List.of(), MemberMap.EMPTY, now, LacpFallback.OFF));
         update(now);
@@ -178,6 +182,7 @@ public final class Team {
         members = checked(newMembers);
         mode = newMode;
         policy = newPolicy;
+        damping.configure(newPolicy.damping(), now);
         update(now);
     }
 
@@ -204,6 +209,16 @@ public final class Team {
      */
     public void onLink(String name, boolean up, MacAddress mac, int speedMbps, long now) {
         links.put(name, new Link(up, mac, speedMbps));
+        damping.onLink(name, up, now);
+        update(now);
+    }
+
+    /**
+     * The time passes: flap damping lets back members that have been stable long enough, and the LACP fallback
+     * comes into force at {@link #lacpFallbackAt()}.
+     */
+    public void advance(long now) {
+        damping.advance(now);
         update(now);
     }
 
@@ -257,14 +272,6 @@ public final class Team {
         update(now);
     }
 
-    /**
-     * The time: re-evaluates what depends on it alone, the start of the LACP fallback. Call it at
-     * {@link #lacpFallbackAt()}.
-     */
-    public void advance(long now) {
-        update(now);
-    }
-
     /** When the LACP fallback may come into force: the start plus its timeout (meaningful with a fallback set). */
     public long lacpFallbackAt() {
         return startedAt + policy.lacpFallbackNanos();
@@ -283,7 +290,7 @@ public final class Team {
     /** The member that carries the traffic while the LACP fallback is in force: the first configured with link. */
     private String fallbackMember() {
         for (MemberConfig m : members) {
-            if (link(m).up()) {
+            if (link(m).up() && !damping.held(m.name())) {
                 return m.name();
             }
         }
@@ -349,14 +356,14 @@ public final class Team {
         String fallbackMember = fallback == LacpFallback.ACTIVE ? fallbackMember() : null;
         boolean activeWithLink = false;
         for (MemberConfig m : members) {
-            activeWithLink |= m.role() == MemberRole.ACTIVE && link(m).up();
+            activeWithLink |= m.role() == MemberRole.ACTIVE && link(m).up() && !damping.held(m.name());
         }
         List<MemberStatus> statuses = new ArrayList<>(members.size());
         int transmitting = 0;
         for (MemberConfig m : members) {
-            MemberStatus s = m.name().equals(fallbackMember)
+            MemberStatus s = unstable(m.name().equals(fallbackMember)
                     ? new MemberStatus(m.slot(), m.name(), m.role(), link(m).mac(), true, true, true, FailureReason.NO_FAILURE)
-                    : status(m, active, activeWithLink);
+                    : status(m, active, activeWithLink));
             statuses.add(s);
             if (s.transmit()) {
                 transmitting |= 1 << m.slot();
@@ -408,6 +415,12 @@ public final class Team {
     private static MemberStatus heldDown(MemberStatus s) {
         return !s.transmit() ? s : new MemberStatus(s.slot(), s.name(), s.role(), s.mac(), s.linkUp(), false, false,
                 FailureReason.MIN_LINKS);
+    }
+
+    /** Flap damping: a member held out with its link up neither transmits nor receives, and says why. */
+    private MemberStatus unstable(MemberStatus s) {
+        return !s.linkUp() || !damping.held(s.name()) ? s : new MemberStatus(s.slot(), s.name(), s.role(), s.mac(),
+                true, false, false, FailureReason.UNSTABLE);
     }
 
     private Link link(MemberConfig m) {

@@ -134,7 +134,7 @@ class TeamTest {
     @Test
     void withLacpFallbackOneMemberCarriesTheTrafficAfterTheTimeoutOfSilenceUntilLacpIsHeard() {
         long timeout = 3_000_000_000L;
-        Team t = new Team(TeamingMode.LACP, new TeamPolicy(AggregatorSelect.COUNT, 1, timeout),
+        Team t = new Team(TeamingMode.LACP, TeamPolicy.DEFAULT.withLacpFallback(timeout),
                 List.of(new MemberConfig(0, "eth1", MemberRole.ACTIVE), new MemberConfig(1, "eth2", MemberRole.ACTIVE)),
                 published::add, 1000);
         assertEquals(1000 + timeout, t.lacpFallbackAt());
@@ -162,7 +162,7 @@ class TeamTest {
         t.onLacpEvent(new LacpEvent.DistributingChanged("eth2", false), 3 * timeout);
         assertEquals(0, t.current().transmitting(), "no fallback again: it counts from the start alone");
 
-        Team heard = new Team(TeamingMode.LACP, new TeamPolicy(AggregatorSelect.COUNT, 1, timeout),
+        Team heard = new Team(TeamingMode.LACP, TeamPolicy.DEFAULT.withLacpFallback(timeout),
                 List.of(new MemberConfig(0, "eth1", MemberRole.ACTIVE)), 0);
         heard.onLink("eth1", true, MAC1, 0);
         distribute(heard, "eth1", 1, 1);

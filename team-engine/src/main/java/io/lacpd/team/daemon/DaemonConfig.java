@@ -61,13 +61,14 @@ import java.util.function.Function;
  * @param standby       the members that are Standby ({@code switch-independent} only); the others are Active
  * @param lacpFallback  {@code lacp-fallback = active-backup} ({@code lacp} only): when no LACPDU is heard for our
  *                      LACP timeout since the start, one member carries the traffic until LACP is heard
+ * @param observability the Prometheus HTTP listener and textfile, if any, and the log level; read at the start only
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
                            MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, DataPlane dataPlane,
                            String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile,
                            LacpOptions lacpOptions, List<Integer> vlans, List<String> standby,
-                           boolean lacpFallback) {
+                           boolean lacpFallback, ObservabilityOptions observability) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
@@ -81,7 +82,8 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
 
     /** Every key a config file may hold: {@link #KEYS} and the {@link LacpOptions}' keys. */
     private static boolean known(String key) {
-        return KEYS.contains(key) || LacpOptions.KEYS.contains(key) || key.equals(VlanConfig.KEY);
+        return KEYS.contains(key) || LacpOptions.KEYS.contains(key) || key.equals(VlanConfig.KEY)
+                || ObservabilityOptions.KEYS.contains(key);
     }
 
     /** Parses the arguments after {@code lacpd run}. */
@@ -226,7 +228,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         }
         return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
                 loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label), vlans,
-                standby, fallback);
+                standby, fallback, ObservabilityOptions.parse(s, label));
     }
 
     /**
@@ -238,7 +240,8 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
     public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
         return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
                 portPriority, muxControl, running.loadBalancing, running.dataPlane, running.teamInterface, running.teamMac,
-                running.controlSocket, configFile, lacpOptions, running.vlans, standby, running.lacpFallback);
+                running.controlSocket, configFile, lacpOptions, running.vlans, standby, running.lacpFallback,
+                running.observability);
     }
 
     /**
@@ -247,7 +250,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
      */
     public TeamPolicy teamPolicy() {
         TeamPolicy p = lacpOptions.teamPolicy();
-        return !lacpFallback ? p : new TeamPolicy(p.aggregatorSelect(), p.minLinks(),
+        return !lacpFallback ? p : p.withLacpFallback(
                 timeout == LacpTimeout.SHORT ? ProtocolConstants.SHORT_TIMEOUT_TIME : ProtocolConstants.LONG_TIMEOUT_TIME);
     }
 

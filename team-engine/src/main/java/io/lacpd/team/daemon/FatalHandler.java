@@ -57,7 +57,7 @@ final class FatalHandler implements Thread.UncaughtExceptionHandler {
             // nowhere left to say it
         }
         try {
-            log.line("internal error in thread " + thread.getName() + ": " + error);
+            log.error("internal error in thread " + thread.getName() + ": " + error);
             error.printStackTrace();
         } catch (Throwable ignored) {
             // the first line said enough
@@ -70,7 +70,7 @@ final class FatalHandler implements Thread.UncaughtExceptionHandler {
             // the partners time out instead
         }
         try {
-            log.line(told ? "exiting: partners told" : "exiting: partners not told, they time out");
+            log.error(told ? "exiting: partners told" : "exiting: partners not told, they time out");
         } catch (Throwable ignored) {
             // halting matters more
         }

@@ -6,6 +6,7 @@ import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.AggregatorSelect;
 import io.lacpd.team.TeamPolicy;
+import io.lacpd.team.member.FlapDamping;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.status.StatusJson;
 
@@ -26,13 +27,26 @@ import java.util.function.Function;
  *                        it hears none; all zero ({@link PortInfo#NONE}) unless set
  * @param aggregatorSelect which aggregator carries the team's traffic when members distribute in several
  * @param minLinks        the team is down unless at least this many members could carry traffic (1: never held down)
+ * @param damping         flap damping: more than {@code flap-limit} link losses within {@code flap-window} seconds
+ *                        hold a member out until its link has been up for {@code flap-hold} seconds
  */
-public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, AggregatorSelect aggregatorSelect, int minLinks) {
+public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, AggregatorSelect aggregatorSelect, int minLinks,
+                          FlapDamping.Settings damping) {
+
+    /** Options without flap damping. */
+    public LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, AggregatorSelect aggregatorSelect, int minLinks) {
+        this(aggregateWaitMs, partnerAdmin, aggregatorSelect, minLinks, FlapDamping.Settings.OFF);
+    }
 
     /** The keys (and flags without their dashes) these options are read from. */
     static final Set<String> KEYS = Set.of("aggregate-wait", "partner-admin-system", "partner-admin-system-priority",
             "partner-admin-key", "partner-admin-port", "partner-admin-port-priority", "partner-admin-state", "aggregator-select",
-            "min-links");
+            "min-links", "flap-limit", "flap-window", "flap-hold");
+
+    /** flap-window's default: link losses are counted over a minute. */
+    static final int DEFAULT_FLAP_WINDOW_S = 60;
+    /** flap-hold's default: a held member comes back after half a minute of stable link. */
+    static final int DEFAULT_FLAP_HOLD_S = 30;
 
     /**
      * The state bits {@code partner-admin-state} names, in the status' words ({@link StatusJson#bitName}); Defaulted
@@ -70,12 +84,26 @@ public record LacpOptions(int aggregateWaitMs, PortInfo partnerAdmin, Aggregator
         }
         AggregatorSelect select = DaemonConfig.named(s, "aggregator-select", AggregatorSelect.values(),
                 DEFAULTS.aggregatorSelect, label);
-        return new LacpOptions(wait, partnerAdmin(s, label), select, minLinks);
+        return new LacpOptions(wait, partnerAdmin(s, label), select, minLinks, damping(s, label));
     }
 
     /** The team's rules from these options. */
     public TeamPolicy teamPolicy() {
-        return new TeamPolicy(aggregatorSelect, minLinks);
+        return new TeamPolicy(aggregatorSelect, minLinks, damping);
+    }
+
+    /** {@code flap-limit} (0, the default: off), {@code flap-window} and {@code flap-hold}, in seconds. */
+    private static FlapDamping.Settings damping(Map<String, String> s, Function<String, String> label)
+            throws ConfigException {
+        int limit = number(s, "flap-limit", 0, label);
+        int window = number(s, "flap-window", DEFAULT_FLAP_WINDOW_S, label);
+        int hold = number(s, "flap-hold", DEFAULT_FLAP_HOLD_S, label);
+        if (limit > 0 && window == 0) {
+            throw new ConfigException(label.apply("flap-window")
+                    + " '0' (expected: seconds, 1..65535, with flap-limit)");
+        }
+        return limit == 0 ? FlapDamping.Settings.OFF : new FlapDamping.Settings(limit, TimeUnit.SECONDS.toNanos(window),
+                TimeUnit.SECONDS.toNanos(hold));
     }
 
     private static PortInfo partnerAdmin(Map<String, String> s, Function<String, String> label) throws ConfigException {

@@ -78,12 +78,15 @@ public final class Lacpd {
     private MacAddress teamMac;
     private int teamMtu;
     private ControlServer control;
+    /** Events, history, MAC conflicts and the metrics outlets. */
+    private final Observability observability;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Lacpd(List<String> args, DaemonConfig config) {
         this.args = args;
         this.config = config;
-        this.log = new Log(config.team());
+        this.log = new Log(config.team(), config.observability().logLevel(), System.getenv("JOURNAL_STREAM") != null);
+        this.observability = new Observability(log);
     }
 
     /**
@@ -134,19 +137,28 @@ public final class Lacpd {
         }
         team = new Team(config.mode(), config.teamPolicy(), members(numbers, config), this::publish,
                 System.nanoTime());
+        observability.observe(team.state());
         TeamLinkMonitor links = new TeamLinkMonitor(monitor);
-        LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers), PcapFrameChannel.opener(),
-                links, event -> {
+        LacpRuntime r = new LacpRuntime(config.systemConfig(), config.portConfigs(numbers),
+                PduTrace.opener(PcapFrameChannel.opener(), log), links, event -> {
                     log.limited(EventText.kind(event), EventText.describe(event));
                     team.onLacpEvent(event, System.nanoTime());
+                    observability.lacpEvent(event, team.state());
                 }, log::notice);
-        links.forwardTo(state -> r.execute((system, now) ->
-                team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
+        links.forwardTo(state -> r.execute((system, now) -> {
+            team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now);
+            observability.link(state, team.state());
+        }));
         r.start();
         runtime = r;
         if (config.lacpFallback()) {
             LacpFallbackTimer.start(r, team, log::line);
         }
+        observability.start(config.observability(), this::status, () -> dataPath == null ? null : dataPath.counters(),
+                () -> r.execute((system, now) -> {
+                    team.advance(now); // flap damping lets back a member stable long enough
+                    observability.observe(team.state());
+                }));
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
@@ -207,7 +219,7 @@ public final class Lacpd {
         try {
             path.publish(map);
         } catch (IOException e) {
-            log.line("team interface " + path.name() + ": cannot set its carrier: " + e.getMessage());
+            log.warn("team interface " + path.name() + ": cannot set its carrier: " + e.getMessage());
         }
         announcer.onMap(map);
     }
@@ -266,6 +278,7 @@ public final class Lacpd {
         if (stopped.getCount() == 0) {
             return;
         }
+        observability.close(); // first: no scrape or tick may reach a runtime being closed
         if (runtime != null) {
             runtime.close();
             log.line(runtime.partnersTold() ? "stopped: partners told" : "stopped: partners not told, they time out");
@@ -295,7 +308,7 @@ public final class Lacpd {
             next = DaemonConfig.fromArgs(args);
             checkInterfaces(next.ports());
         } catch (ConfigException e) {
-            log.line("reload failed, keeping the running config: " + e.getMessage());
+            log.warn("reload failed, keeping the running config: " + e.getMessage());
             return;
         }
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
@@ -315,6 +328,7 @@ public final class Lacpd {
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
             team.configure(applied.mode(), applied.teamPolicy(), members(numbers, applied), now);
+            observability.observe(team.state());
             if (dataPath != null) { // out of the member map now: its socket can go, and the NIC back to the host
                 removed.forEach(p -> dataPath.removeMember(before.get(p) - 1));
             }
@@ -356,7 +370,7 @@ public final class Lacpd {
             try {
                 dataPath.addMember(numbers.get(added.get(i)) - 1, added.get(i));
             } catch (IOException e) {
-                log.line("reload failed, keeping the running config: " + e.getMessage());
+                log.warn("reload failed, keeping the running config: " + e.getMessage());
                 for (int j = 0; j < i; j++) {
                     dataPath.removeMember(numbers.get(added.get(j)) - 1);
                 }
@@ -381,6 +395,9 @@ public final class Lacpd {
         if (MemberRoleRequest.matches(request)) {
             return onLoop(system -> MemberRoleRequest.answer(team, request, System.nanoTime(), log::line));
         }
+        if (request.equals("events") || request.equals("metrics")) {
+            return observability.answer(request, this::status);
+        }
         boolean json;
         if (request.equals("status")) {
             json = false;
@@ -398,7 +415,7 @@ public final class Lacpd {
         try {
             // The team's answer and the LACP detail of one moment: both read on the loop thread.
             status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot(System.nanoTime()),
-                    dataPlaneStatus()), 2000);
+                    dataPlaneStatus(), observability.diagnostics(config)), 2000);
         } catch (InterruptedException | TimeoutException e) {
             return "error: the daemon did not answer in time\n";
         }
@@ -417,6 +434,16 @@ public final class Lacpd {
         } catch (InterruptedException | TimeoutException e) {
             return "error: the daemon did not answer in time\n";
         }
+    }
+
+    /** The team's status now, as {@code status} shows it; null while the daemon is starting. */
+    private TeamStatus status() throws InterruptedException, TimeoutException {
+        LacpRuntime r = runtime;
+        if (r == null) {
+            return null;
+        }
+        return r.call(system -> new TeamStatus(config.team(), team.state(), system.snapshot(System.nanoTime()),
+                dataPlaneStatus(), observability.diagnostics(config)), 2000);
     }
 
     /** The faults of {@link #TEST_FAULTS}; the one a full heap raises, as that is what a flood did. */

@@ -19,29 +19,42 @@ import java.util.List;
  * @param dropOwnSource     switch-independent: received with the team MAC or a member's MAC as its source (our own
  *                          frame come back, a loop, or another host using our MAC)
  * @param members           per member present, in slot order
+ * @param macConflict       received with our team MAC or a member's MAC as source ({@link OwnSource}): another
+ *                          host uses our MAC, or a loop; counted, not dropped
  */
 public record DataPathCounters(long txPackets, long txBytes, long rxPackets, long rxBytes, long dropNotCollecting,
                                long dropNoMember, long dropQueueFull, long dropSendError, long malformed,
-                               long dropNotPrimary, long dropOwnSource, List<Member> members) {
+                               long dropNotPrimary, long dropOwnSource, List<Member> members, long macConflict) {
 
-    /** Counters of a team that has dropped nothing by the switch-independent rules. */
+    /** Counters of a team that has dropped nothing by the switch-independent rules and seen no MAC conflict. */
     public DataPathCounters(long txPackets, long txBytes, long rxPackets, long rxBytes, long dropNotCollecting,
                             long dropNoMember, long dropQueueFull, long dropSendError, long malformed,
                             List<Member> members) {
         this(txPackets, txBytes, rxPackets, rxBytes, dropNotCollecting, dropNoMember, dropQueueFull, dropSendError,
-                malformed, 0, 0, members);
+                malformed, 0, 0, members, 0);
     }
 
-    /** One member's counters, since its slot was first used; the drops as the team's. */
+    /** Counters with these switch-independent drops and no MAC conflict. */
+    public DataPathCounters(long txPackets, long txBytes, long rxPackets, long rxBytes, long dropNotCollecting,
+                            long dropNoMember, long dropQueueFull, long dropSendError, long malformed,
+                            long dropNotPrimary, long dropOwnSource, List<Member> members) {
+        this(txPackets, txBytes, rxPackets, rxBytes, dropNotCollecting, dropNoMember, dropQueueFull, dropSendError,
+                malformed, dropNotPrimary, dropOwnSource, members, 0);
+    }
+
+    /**
+     * One member's counters, since its slot was first used; the drops and {@code macConflict} as the team's, on
+     * this member.
+     */
     public record Member(int slot, String name, long txPackets, long txBytes, long rxPackets, long rxBytes,
                          long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed,
-                         long dropNotPrimary, long dropOwnSource) {
+                         long dropNotPrimary, long dropOwnSource, long macConflict) {
 
-        /** A member's counters with nothing dropped by the switch-independent rules. */
+        /** A member's counters with nothing dropped by the switch-independent rules and no MAC conflict. */
         public Member(int slot, String name, long txPackets, long txBytes, long rxPackets, long rxBytes,
                       long dropNotCollecting, long dropQueueFull, long dropSendError, long malformed) {
             this(slot, name, txPackets, txBytes, rxPackets, rxBytes, dropNotCollecting, dropQueueFull, dropSendError,
-                    malformed, 0, 0);
+                    malformed, 0, 0, 0);
         }
     }
 

@@ -25,5 +25,10 @@ public enum FailureReason {
      * It could transmit, but fewer members than min-links could: the team is held down (Windows:
      * AdministrativeDecision).
      */
-    MIN_LINKS
+    MIN_LINKS,
+    /**
+     * Its link flapped more often than flap damping allows: held out until it has been up for a while (Windows:
+     * WaitingForStableConnectivity).
+     */
+    UNSTABLE
 }

@@ -10,6 +10,7 @@ import io.lacpd.team.datapath.FrameView;
 import io.lacpd.team.datapath.VlanCounters;
 import io.lacpd.team.datapath.VlanSet;
 import io.lacpd.team.datapath.SwitchIndependentRules;
+import io.lacpd.team.datapath.OwnSource;
 import io.lacpd.team.datapath.VlanTag;
 import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.team.io.MemberIsolation;
@@ -83,7 +84,8 @@ public final class TeamDataPath implements AutoCloseable {
     private static final int RX_MALFORMED = 5;
     private static final int RX_NOT_PRIMARY = 6;
     private static final int RX_OWN_SOURCE = 7;
-    private static final int RX_FIELDS = 8;
+    private static final int RX_MAC_CONFLICT = 8;
+    private static final int RX_FIELDS = 9;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -397,6 +399,7 @@ public final class TeamDataPath implements AutoCloseable {
         long malformed = get(txCounters, TEAM_MALFORMED);
         long notPrimary = 0;
         long ownSource = 0;
+        long macConflict = 0;
         for (int slot = 0; slot < MemberMap.MAX_MEMBERS; slot++) {
             DataPathCounters.Member m = member(slot, present[slot]);
             txPackets += m.txPackets();
@@ -409,13 +412,14 @@ public final class TeamDataPath implements AutoCloseable {
             malformed += m.malformed();
             notPrimary += m.dropNotPrimary();
             ownSource += m.dropOwnSource();
+            macConflict += m.macConflict();
             if (present[slot] != null) {
                 members.add(m);
             }
         }
         return new DataPathCounters(txPackets, txBytes, rxPackets, rxBytes, notCollecting,
                 get(txCounters, TEAM_NO_MEMBER), queueFull, sendError, malformed, notPrimary, ownSource,
-                List.copyOf(members));
+                List.copyOf(members), macConflict);
     }
 
     private DataPathCounters.Member member(int slot, String name) {
@@ -428,7 +432,7 @@ public final class TeamDataPath implements AutoCloseable {
                 get(txCounters, t + TX_QUEUE_FULL) + get(rxCounters, r + RX_QUEUE_FULL),
                 get(txCounters, t + TX_SEND_ERROR) + get(rxCounters, r + RX_SEND_ERROR),
                 get(rxCounters, r + RX_MALFORMED), get(rxCounters, r + RX_NOT_PRIMARY),
-                get(rxCounters, r + RX_OWN_SOURCE));
+                get(rxCounters, r + RX_OWN_SOURCE), get(rxCounters, r + RX_MAC_CONFLICT));
     }
 
     private static long get(long[] counters, int i) {
@@ -629,6 +633,10 @@ public final class TeamDataPath implements AutoCloseable {
                 continue;
             }
             MemberMap m = map.get();
+            // switch-independent: our own frames come back from the switch, counted by the rules below as own_source
+            if (m.primary() == MemberMap.NONE && OwnSource.matches(buffer, HEADROOM + VnetHeader.LENGTH, teamMac, m)) {
+                add(rxCounters, c + RX_MAC_CONFLICT, 1);
+            }
             if (!m.mayReceive(slot)) {
                 add(rxCounters, c + RX_NOT_COLLECTING, 1);
                 continue;

@@ -7,12 +7,16 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.lacpd.core.AggregatorSnapshot;
 import io.lacpd.core.PortCounters;
 import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.ReceiveState;
+import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.core.pdu.LacpV2Info;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.VlanCounters;
+import io.lacpd.team.member.MemberHistory;
 import io.lacpd.team.member.MemberStatus;
+import io.lacpd.team.member.OperStatus;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -106,6 +110,7 @@ public final class StatusJson {
         } else {
             g.writeStringField("primary", t.primary());
         }
+        settings(g, t);
         g.writeArrayFieldStart("aggregators");
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             g.writeStartObject();
@@ -199,6 +204,7 @@ public final class StatusJson {
             g.writeNumberField("not_primary", traffic.dropNotPrimary());
             g.writeNumberField("own_source", traffic.dropOwnSource());
             g.writeEndObject();
+            g.writeNumberField("mac_conflict", traffic.macConflict());
             g.writeEndObject();
         }
         String reason = t.failureReason(p);
@@ -207,7 +213,52 @@ public final class StatusJson {
         } else {
             g.writeStringField("failure_reason", reason);
         }
+        diagnostics(g, t, p, m);
         g.writeEndObject();
+    }
+
+    /** The configured settings a team runs by: {@code "settings"}; rate and activity null when unknown. */
+    private static void settings(JsonGenerator g, TeamStatus t) throws IOException {
+        g.writeObjectFieldStart("settings");
+        g.writeStringField("mode", t.mode());
+        g.writeStringField("lacp_rate", t.diagnostics().lacpRate());
+        g.writeStringField("lacp_activity", t.diagnostics().lacpActivity());
+        g.writeStringField("load_balancing", t.dataPlane().loadBalancing().configName());
+        g.writeEndObject();
+    }
+
+    /** A port's Windows terms, raw state octets, LACPDU timing and history (docs/status.md). */
+    private static void diagnostics(JsonGenerator g, TeamStatus t, PortSnapshot p, MemberStatus m) throws IOException {
+        g.writeStringField("failure_code", t.failureCode(p).name());
+        g.writeStringField("administrative_mode", t.administrativeMode(p));
+        OperStatus oper = t.operStatus(p);
+        g.writeStringField("oper_status", oper == null ? null : oper.name());
+        if (m == null || m.mac().equals(MacAddress.ZERO)) {
+            g.writeNullField("mac");
+        } else {
+            g.writeStringField("mac", m.mac().toString());
+        }
+        g.writeObjectFieldStart("state_octets");
+        g.writeNumberField("actor", p.actor().state().bits());
+        int partner = TeamStatus.partnerStateOctet(p);
+        if (partner < 0) {
+            g.writeNullField("partner");
+        } else {
+            g.writeNumberField("partner", partner);
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("lacpdu");
+        millis(g, "last_ms_ago", p.lacpduAge());
+        millis(g, "expires_ms", p.receiveState() == ReceiveState.CURRENT ? p.timers().currentWhile() : -1);
+        g.writeEndObject();
+        MemberHistory h = t.diagnostics().member(p.name());
+        if (h == null) {
+            g.writeNullField("since");
+        } else {
+            g.writeStringField("since", EventTime.format(h.sinceMillis()));
+        }
+        g.writeNumberField("link_flaps", h == null ? 0 : h.linkFlaps());
+        g.writeNumberField("partner_changes", h == null ? 0 : h.partnerChanges());
     }
 
     private static void dataPlane(JsonGenerator g, DataPlaneStatus d) throws IOException {
@@ -244,6 +295,7 @@ public final class StatusJson {
         g.writeNumberField("not_primary", c.dropNotPrimary());
         g.writeNumberField("own_source", c.dropOwnSource());
         g.writeEndObject();
+        g.writeNumberField("mac_conflict", c.macConflict());
         g.writeEndObject();
     }
 

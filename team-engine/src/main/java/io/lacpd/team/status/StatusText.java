@@ -3,11 +3,15 @@ package io.lacpd.team.status;
 import io.lacpd.core.AggregatorSnapshot;
 import io.lacpd.core.PortCounters;
 import io.lacpd.core.PortSnapshot;
+import io.lacpd.core.ReceiveState;
+import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.VlanCounters;
+import io.lacpd.team.member.MemberHistory;
 import io.lacpd.team.member.MemberStatus;
+import io.lacpd.team.member.OperStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +50,7 @@ public final class StatusText {
         if (t.activeChoice() != null) {
             out.append("  ").append(t.activeChoice()).append('\n');
         }
+        settings(out, t);
         for (AggregatorSnapshot a : t.snapshot().aggregators()) {
             out.append("\n  aggregator ").append(a.id());
             if (t.isActive(a)) {
@@ -169,6 +174,64 @@ public final class StatusText {
             }
             out.append('\n');
         }
+        diagnostics(out, t, p, m);
+    }
+
+    /** The configured settings the team runs by; rate and activity only when known. */
+    private static void settings(StringBuilder out, TeamStatus t) {
+        Diagnostics d = t.diagnostics();
+        out.append("  settings: mode ").append(t.mode());
+        if (d.lacpRate() != null) {
+            out.append(", lacp rate ").append(d.lacpRate()).append(", lacp activity ").append(d.lacpActivity());
+        }
+        out.append(", load balancing ").append(t.dataPlane().loadBalancing().configName()).append('\n');
+        DataPathCounters c = t.dataPlane().counters();
+        if (c != null && c.macConflict() > 0) {
+            out.append("  mac conflict: ").append(c.macConflict())
+                    .append(" frames arrived with our MAC as source (another host or a loop uses our MAC)\n");
+        }
+    }
+
+    /** A port's Windows terms, raw state octets, LACPDU timing and history. */
+    private static void diagnostics(StringBuilder out, TeamStatus t, PortSnapshot p, MemberStatus m) {
+        OperStatus oper = t.operStatus(p);
+        MemberHistory h = t.diagnostics().member(p.name());
+        out.append("    teaming: ").append(oper == null ? "not a member" : oper.name()).append(" (")
+                .append(t.failureCode(p)).append(')');
+        if (m != null) {
+            out.append(", administrative mode ").append(t.administrativeMode(p));
+        }
+        if (h != null) {
+            out.append(", since ").append(EventTime.format(h.sinceMillis()));
+            if (t.diagnostics().atMillis() >= h.sinceMillis()) {
+                out.append(" (").append(seconds(t.diagnostics().atMillis() - h.sinceMillis())).append(" ago)");
+            }
+        }
+        out.append('\n');
+        int partner = TeamStatus.partnerStateOctet(p);
+        out.append(String.format(Locale.ROOT, "    member: mac %s, state octets actor 0x%02x partner %s, link flaps %d,"
+                        + " partner changes %d%n", m == null || m.mac().equals(MacAddress.ZERO) ? "unknown" : m.mac(),
+                p.actor().state().bits(), partner < 0 ? "none" : String.format("0x%02x", partner),
+                h == null ? 0 : h.linkFlaps(), h == null ? 0 : h.partnerChanges()));
+        out.append("    last lacpdu: ");
+        if (p.lacpduAge() < 0) {
+            out.append("none received");
+        } else {
+            out.append(String.format(Locale.ROOT, "%.3f s ago", p.lacpduAge() / 1e9));
+            if (p.receiveState() == ReceiveState.CURRENT && p.timers().currentWhile() >= 0) {
+                out.append(String.format(Locale.ROOT, ", expires in %.3f s", p.timers().currentWhile() / 1e9));
+            }
+        }
+        out.append('\n');
+        DataPathCounters.Member traffic = t.traffic(m);
+        if (traffic != null && traffic.macConflict() > 0) {
+            out.append("    mac conflict: ").append(traffic.macConflict())
+                    .append(" frames arrived with our MAC as source\n");
+        }
+    }
+
+    private static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.1f s", millis / 1e3);
     }
 
     private static void info(StringBuilder out, String who, PortInfo i) {

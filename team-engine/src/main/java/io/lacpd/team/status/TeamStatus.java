@@ -13,9 +13,13 @@ import io.lacpd.team.Team;
 import io.lacpd.team.TeamState;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.DataPathCounters;
+import io.lacpd.team.member.FailureCode;
 import io.lacpd.team.member.FailureReason;
 import io.lacpd.team.member.MemberMap;
+import io.lacpd.team.member.MemberHistory;
+import io.lacpd.team.member.MemberRole;
 import io.lacpd.team.member.MemberStatus;
+import io.lacpd.team.member.OperStatus;
 import io.lacpd.team.mode.TeamingMode;
 
 import java.util.ArrayList;
@@ -31,8 +35,15 @@ import java.util.Locale;
  * @param team      the team's answer
  * @param snapshot  the LACP system at the same moment
  * @param dataPlane the data plane, also at that moment
+ * @param diagnostics the settings and member histories shown beside them, {@link Diagnostics#NONE} when unknown
  */
-public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, DataPlaneStatus dataPlane) {
+public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, DataPlaneStatus dataPlane,
+                         Diagnostics diagnostics) {
+
+    /** A team of which no history is known. */
+    public TeamStatus(String name, TeamState team, SystemSnapshot snapshot, DataPlaneStatus dataPlane) {
+        this(name, team, snapshot, dataPlane, Diagnostics.NONE);
+    }
 
     /** A team without a data plane (a pure LACP speaker). */
     public TeamStatus(String name, TeamState team, SystemSnapshot snapshot) {
@@ -302,11 +313,40 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
             case OTHER_AGGREGATOR -> "in aggregator " + p.aggregatorId() + ", not the active one (another partner or key)";
             case STANDBY -> "standby: an active member has link";
             case MIN_LINKS -> "held down by min-links " + team.policy().minLinks() + ": " + onlyCouldCarry(couldCarry());
+            case UNSTABLE -> "link flapping: held out until up for "
+                    + team.policy().damping().stableNanos() / 1_000_000_000L + " s without a break";
         };
     }
 
     /** What the LACP system says of a port that does not distribute; the one place that reads its wording. */
     private static String lacpReason(PortSnapshot p, String otherwise) {
         return p.failureReason() != null ? FailureText.describe(p) : otherwise;
+    }
+
+    /** The Windows code of why a port carries no team traffic: {@code NoFailure} when it does. */
+    public FailureCode failureCode(PortSnapshot p) {
+        MemberStatus m = team.member(p.name());
+        if (m == null) {
+            return FailureCode.LacpNegotiationIssue;
+        }
+        MemberHistory h = diagnostics.member(p.name());
+        return FailureCode.of(m.reason(), h == null || h.present());
+    }
+
+    /** The member's status in Windows' words, or null for a port that is not a member. */
+    public OperStatus operStatus(PortSnapshot p) {
+        MemberStatus m = team.member(p.name());
+        return m == null ? null : OperStatus.of(m);
+    }
+
+    /** {@code Active} or {@code Standby}, the member's configured role; null for a port that is not a member. */
+    public String administrativeMode(PortSnapshot p) {
+        MemberStatus m = team.member(p.name());
+        return m == null ? null : m.role() == MemberRole.ACTIVE ? "Active" : "Standby";
+    }
+
+    /** The partner's state octet, or -1 when no partner is known (no LACPDU heard and no admin values). */
+    public static int partnerStateOctet(PortSnapshot p) {
+        return p.partner().sameIdentity(PortInfo.NONE) ? -1 : p.partner().state().bits();
     }
 }

@@ -34,8 +34,8 @@ class SwitchIndependentStatusTest {
         team.onLink("eth1", eth1Up, MacAddress.parse("02:00:00:0a:00:01"), 0);
         team.onLink("eth2", true, MacAddress.parse("02:00:00:0a:00:02"), 0);
         DataPathCounters counters = new DataPathCounters(10, 1000, 20, 2000, 0, 0, 0, 0, 0, 4, 3, List.of(
-                new DataPathCounters.Member(0, "eth1", 10, 1000, 20, 2000, 0, 0, 0, 0, 0, 1),
-                new DataPathCounters.Member(1, "eth2", 0, 0, 0, 0, 0, 0, 0, 0, 4, 2)));
+                new DataPathCounters.Member(0, "eth1", 10, 1000, 20, 2000, 0, 0, 0, 0, 0, 1, 0),
+                new DataPathCounters.Member(1, "eth2", 0, 0, 0, 0, 0, 0, 0, 0, 4, 2, 0)));
         DataPlaneStatus plane = new DataPlaneStatus(DataPlane.TAP, LoadBalancingAlgorithm.TRANSPORT_PORTS,
                 new DataPlaneStatus.TeamInterface("team0", MacAddress.parse("02:00:00:0a:00:01"), true, 1500, 0),
                 counters);
