@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,51 +77,33 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         return KEYS.contains(key) || LacpOptions.KEYS.contains(key);
     }
 
-    /** Parses the arguments after {@code lacpd run}. */
+    /** Parses the arguments after {@code lacpd run} (picocli routes them: {@link LacpdCommand}). */
     public static DaemonConfig fromArgs(List<String> args) throws ConfigException {
-        Map<String, String> flags = new LinkedHashMap<>();
-        Path configFile = null;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!arg.startsWith("--")) {
-                throw new ConfigException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (!name.equals("config") && !known(name)) {
-                throw new ConfigException("unknown flag --" + name);
-            }
-            if (value == null) {
-                // a flag next is not this one's value: "--team --ports a" names --team, not --ports
-                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-                    throw new ConfigException("--" + name + " needs a value");
-                }
-                value = args.get(++i);
-            }
-            if (name.equals("config")) {
-                configFile = Path.of(value);
-            } else if (flags.put(name, value) != null) {
-                throw new ConfigException("--" + name + " given twice");
-            }
-        }
+        LacpdCommand.Given given = LacpdCommand.given(args);
+        return fromSettings(given.flags(), given.configFile());
+    }
+
+    /**
+     * The settings of these flags (keys without their dashes) over those of the config file, if any. A bad value
+     * is named as given: {@code --key} for a flag, {@code FILE line N: key} for a line of the file.
+     */
+    public static DaemonConfig fromSettings(Map<String, String> flags, Path configFile) throws ConfigException {
         Map<String, String> settings = new LinkedHashMap<>();
+        Map<String, Integer> lines = new HashMap<>();
         if (configFile != null) {
-            settings.putAll(readFile(configFile));
+            settings.putAll(readFile(configFile, lines));
         }
         settings.putAll(flags);
-        return from(settings, configFile, k -> flags.containsKey(k) ? "--" + k : k);
+        return from(settings, configFile, k -> flags.containsKey(k) ? "--" + k
+                : lines.containsKey(k) ? configFile + " line " + lines.get(k) + ": " + k : k);
     }
 
     /**
      * Reads {@code key = value} lines; '#' starts a comment. Only a regular file of at most
-     * {@value #MAX_CONFIG_BYTES} bytes is read: a device or a FIFO would never end or block.
+     * {@value #MAX_CONFIG_BYTES} bytes is read: a device or a FIFO would never end or block. Notes in
+     * {@code lineOf} the line of each key.
      */
-    static Map<String, String> readFile(Path file) throws ConfigException {
+    static Map<String, String> readFile(Path file, Map<String, Integer> lineOf) throws ConfigException {
         List<String> lines;
         try {
             if (!Files.isRegularFile(file)) {
@@ -157,8 +140,10 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             }
             String key = line.substring(0, eq).strip();
             if (!known(key)) {
-                throw new ConfigException(where + ": unknown key '" + key + "'");
+                throw new ConfigException(where + ": unknown key '" + key + "'" + NearMiss.of(key, LacpdCommand.keys())
+                        .map(k -> " (did you mean '" + k + "'?)").orElse(""));
             }
+            lineOf.put(key, n + 1);
             if (settings.put(key, line.substring(eq + 1).strip()) != null) {
                 throw new ConfigException(where + ": key '" + key + "' given twice");
             }

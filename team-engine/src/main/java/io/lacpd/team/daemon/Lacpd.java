@@ -29,7 +29,6 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -81,23 +80,21 @@ public final class Lacpd {
     }
 
     /**
-     * {@code lacpd run [flags]}: exits 2 on bad settings, 1 when it cannot start, {@value FatalHandler#EXIT_INTERNAL_ERROR}
-     * on an internal error.
+     * {@code lacpd run|check|demo|--help|--version} ({@link LacpdCommand}); {@code run} exits 2 on bad settings, 1 when
+     * it cannot start, {@value FatalHandler#EXIT_INTERNAL_ERROR} on an internal error.
      */
     public static void main(String[] argv) {
-        if (argv.length == 0 || !argv[0].equals("run")) {
-            System.err.println(argv.length == 0 ? "lacpd: a command is required (expected: run)"
-                    : "lacpd: unknown command '" + argv[0] + "' (expected: run)");
-            System.exit(2);
-        }
-        List<String> args = List.of(Arrays.copyOfRange(argv, 1, argv.length));
+        System.exit(LacpdCommand.execute(argv, System.out, System.err));
+    }
+
+    /** {@code lacpd run ARGS}: runs the daemon until it is stopped; returns only the status of a failed start. */
+    static int run(List<String> args) {
         DaemonConfig config;
         try {
             config = DaemonConfig.fromArgs(args);
         } catch (ConfigException e) {
             System.err.println("lacpd: " + e.getMessage());
-            System.exit(2);
-            return;
+            return LacpdCommand.EXIT_USAGE;
         }
         Lacpd daemon = new Lacpd(args, config);
         // A thread that dies of a bug or of a full heap would leave a daemon that neither negotiates nor
@@ -108,9 +105,10 @@ public final class Lacpd {
         } catch (ConfigException | MissingCapabilityException | IOException e) {
             daemon.stop();
             System.err.println("lacpd: " + e.getMessage());
-            System.exit(1);
+            return 1;
         }
         daemon.awaitStop();
+        return 0;
     }
 
     private void start() throws ConfigException, MissingCapabilityException, IOException {

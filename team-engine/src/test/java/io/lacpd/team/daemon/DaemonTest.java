@@ -228,7 +228,7 @@ class DaemonTest {
                 "lacpd: unknown flag --frobnicate",
                 "lacpd: cannot read config file /dev/zero: not a regular file",
                 "lacpd: --team needs a value",
-                "lacpd: unknown command 'start' (expected: run)");
+                "lacpd: unknown command 'start' (expected: run, check, demo)");
         for (int i = 0; i < cases.size(); i++) {
             List<String> args = new java.util.ArrayList<>(cases.get(i));
             if (args.get(0).equals("run")) {
