@@ -206,6 +206,18 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
                 running.controlSocket, configFile, lacpOptions);
     }
 
+    /**
+     * These settings with other members ({@code lacpctl port add|remove}), checked as the {@code ports} setting is.
+     */
+    public DaemonConfig withPorts(List<String> members) throws ConfigException {
+        List<String> checked = ports(String.join(",", members), "ports");
+        if (checked.contains(teamInterface)) {
+            throw new ConfigException("port " + teamInterface + " is the team interface");
+        }
+        return new DaemonConfig(team, checked, mode, timeout, activity, systemPriority, systemMac, key, portPriority,
+                muxControl, loadBalancing, dataPlane, teamInterface, teamMac, controlSocket, configFile, lacpOptions);
+    }
+
     /** The LACP system settings of this team. */
     public SystemConfig systemConfig() {
         return new SystemConfig(systemPriority, systemMac, muxControl, 0, lacpOptions.aggregateWaitNanos());

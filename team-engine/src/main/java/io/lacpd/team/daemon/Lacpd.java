@@ -267,17 +267,60 @@ public final class Lacpd {
      * removed join or leave without disturbing the others, and keep their port numbers. Synchronized with
      * {@link #stop}: a reload never works on a runtime being closed, and a stop waits for a reload under way.
      */
-    private synchronized void reload() {
+    private synchronized String reload() {
         if (stopped.getCount() == 0) {
-            return;
+            return "error: the daemon is stopping";
         }
         DaemonConfig next;
         try {
             next = DaemonConfig.fromArgs(args);
+        } catch (ConfigException e) {
+            return refused(e.getMessage());
+        }
+        return apply(next, "reloaded " + (next.configFile() == null ? "flags" : next.configFile()), true);
+    }
+
+    /**
+     * {@code port add|remove IF} on the control socket: the member set changes as a reload with that port added to
+     * or taken out of {@code ports} would change it, and lasts until the next reload or start.
+     */
+    private synchronized String changePort(String verb, String port) {
+        if (stopped.getCount() == 0) {
+            return "error: the daemon is stopping";
+        }
+        List<String> ports = new ArrayList<>(config.ports());
+        if (verb.equals("add") ? ports.contains(port) : !ports.remove(port)) {
+            return "error: " + port + (verb.equals("add") ? " is a member already" : " is not a member");
+        }
+        if (verb.equals("add")) {
+            ports.add(port);
+        }
+        if (ports.isEmpty()) {
+            return "error: " + port + " is the last member (a team has at least one)";
+        }
+        try {
+            return apply(config.withPorts(ports), "port " + verb + " " + port + ": ports " + String.join(",", ports),
+                    false);
+        } catch (ConfigException e) {
+            return refused(e.getMessage());
+        }
+    }
+
+    private String refused(String why) {
+        log.line("reload failed, keeping the running config: " + why);
+        return "error: " + why;
+    }
+
+    /**
+     * Applies new settings: ports whose settings did not change keep their state; ports added or removed join or
+     * leave without disturbing the others, and keep their port numbers. Returns the log line, {@code done} (and the
+     * ports removed, if {@code sayRemoved}), or "error: ...".
+     */
+    private String apply(DaemonConfig next, String done, boolean sayRemoved) {
+        try {
             checkInterfaces(next.ports());
         } catch (ConfigException e) {
-            log.line("reload failed, keeping the running config: " + e.getMessage());
-            return;
+            return refused(e.getMessage());
         }
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
         if (!applied.equals(next)) {
@@ -288,9 +331,12 @@ public final class Lacpd {
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();
         List<String> added = next.ports().stream().filter(p -> !config.ports().contains(p)).toList();
         Map<String, Integer> numbers = portNumbers.renumber(next.ports());
-        if (dataPath != null && !takeIntoDataPath(added, numbers)) {
-            portNumbers.renumber(config.ports());
-            return;
+        if (dataPath != null) {
+            String refusal = takeIntoDataPath(added, numbers);
+            if (refusal != null) {
+                portNumbers.renumber(config.ports());
+                return refused(refusal);
+            }
         }
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
@@ -302,8 +348,9 @@ public final class Lacpd {
         });
         applied.portConfigs(numbers).forEach(runtime::putPort);
         config = applied;
-        log.line("reloaded " + (next.configFile() == null ? "flags" : next.configFile())
-                + (removed.isEmpty() ? "" : "; removed " + String.join(",", removed)));
+        String line = done + (removed.isEmpty() || !sayRemoved ? "" : "; removed " + String.join(",", removed));
+        log.line(line);
+        return line;
     }
 
     /** The data plane now, for the status. */
@@ -331,25 +378,30 @@ public final class Lacpd {
     /**
      * Takes added ports into the data path, all or none: a port the data path refuses (it has an address, or is in
      * another team) fails the reload with one line, and those taken are given back.
+     *
+     * @return null when all were taken, else why one was refused
      */
-    private boolean takeIntoDataPath(List<String> added, Map<String, Integer> numbers) {
+    private String takeIntoDataPath(List<String> added, Map<String, Integer> numbers) {
         for (int i = 0; i < added.size(); i++) {
             try {
                 dataPath.addMember(numbers.get(added.get(i)) - 1, added.get(i));
             } catch (IOException e) {
-                log.line("reload failed, keeping the running config: " + e.getMessage());
                 for (int j = 0; j < i; j++) {
                     dataPath.removeMember(numbers.get(added.get(j)) - 1);
                 }
-                return false;
+                return e.getMessage();
             }
         }
-        return true;
+        return null;
     }
 
     private String answer(String request) {
         if (TEST_FAULTS && request.startsWith("test-fault ")) {
             return provoke(request.substring("test-fault ".length()));
+        }
+        String changed = membership(request);
+        if (changed != null) {
+            return changed;
         }
         boolean json;
         if (request.equals("status")) {
@@ -374,6 +426,25 @@ public final class Lacpd {
         }
         List<TeamStatus> teams = List.of(status);
         return json ? StatusJson.render(teams) : StatusText.render(teams);
+    }
+
+    /**
+     * {@code reload}, {@code port add IF} and {@code port remove IF}: the answer, "ok: ..." or "error: ..."; null for
+     * any other request.
+     */
+    private String membership(String request) {
+        String[] words = request.split(" ");
+        String answer;
+        if (request.equals("reload")) {
+            answer = runtime == null ? "error: the daemon is starting" : reload();
+        } else if (words.length == 3 && words[0].equals("port") && (words[1].equals("add") || words[1].equals("remove"))) {
+            answer = runtime == null ? "error: the daemon is starting" : changePort(words[1], words[2]);
+        } else if (words[0].equals("port")) {
+            answer = "error: bad request '" + request + "' (expected: port add IF, port remove IF)";
+        } else {
+            return null;
+        }
+        return (answer.startsWith("error: ") ? answer : "ok: " + answer) + "\n";
     }
 
     /** The faults of {@link #TEST_FAULTS}; the one a full heap raises, as that is what a flood did. */

@@ -1,0 +1,69 @@
+package io.lacpd.team.daemon;
+
+import io.lacpd.team.NetnsLab;
+import io.lacpd.team.control.LacpCtl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.lacpd.team.NetnsLab.allDistributing;
+import static io.lacpd.team.NetnsLab.portDistributing;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** lacpd as a service: members changed and the config reloaded through lacpctl. Needs root. */
+class ServiceTest {
+
+    private NetnsLab lab;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private String lacpctl(String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("--socket", lab.socket("A").toString()));
+        all.addAll(List.of(args));
+        return LacpCtl.run(all);
+    }
+
+    @Test
+    void lacpctlPortAddAndRemoveChangeTheMembersWithoutARestartAndReloadReadsTheFile() throws Exception {
+        lab = new NetnsLab(2);
+        Path conf = lab.dir.resolve("a.conf");
+        Files.writeString(conf, "ports = eth1\n");
+        Process a = lab.startDaemon("A", "--config", conf.toString());
+        lab.startDaemon("B", "--ports", "eth1,eth2");
+        lab.await("A", allDistributing(1), 15_000);
+
+        assertEquals("ok: port add eth2: ports eth1,eth2\n", lacpctl("port", "tA", "add", "eth2"));
+        lab.await("A", allDistributing(2), 10_000);
+        assertEquals(2, lab.port("A", "eth2").get("actor").get("port").asInt());
+        assertEquals("tA: eth2 is a member already",
+                assertThrows(java.io.IOException.class, () -> lacpctl("port", "tA", "add", "eth2")).getMessage());
+        assertEquals("tA: no interface 'eth9'",
+                assertThrows(java.io.IOException.class, () -> lacpctl("port", "tA", "add", "eth9")).getMessage());
+
+        assertEquals("ok: port remove eth1: ports eth2\n", lacpctl("port", "tA", "remove", "eth1"));
+        lab.await("B", portDistributing("eth1", false), 3_000);
+        assertEquals(1, lab.status("A").get("ports").size());
+        assertTrue(NetnsLab.distributing(lab.port("A", "eth2")), "eth2 was not disturbed");
+        assertFalse(lab.readLog("A").contains("eth2: not distributing"), lab.readLog("A"));
+
+        // reload takes the file's ports again, as SIGHUP does
+        assertEquals("ok: reloaded " + conf + "; removed eth2\n", lacpctl("reload", "tA"));
+        lab.await("A", allDistributing(1), 10_000);
+        assertEquals("eth1", lab.status("A").get("ports").get(0).get("name").asText());
+        Files.writeString(conf, "ports = eth1\nlacp-rate = medium\n");
+        assertEquals("tA: lacp-rate 'medium' (expected: fast|slow)".replace("lacp-rate", conf + " line 2: lacp-rate"),
+                assertThrows(java.io.IOException.class, () -> lacpctl("reload", "tA")).getMessage());
+        assertTrue(a.isAlive());
+    }
+}
