@@ -12,6 +12,7 @@ import io.lacpd.team.datapath.Distributor;
 import io.lacpd.team.datapath.FlowletTable;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.runtime.TeamDataPath;
+import io.lacpd.team.status.DaemonInfo;
 import io.lacpd.team.status.DataPlaneStatus;
 import io.lacpd.team.status.EventText;
 import io.lacpd.team.status.StatusJson;
@@ -72,6 +73,7 @@ public final class Lacpd {
     private int teamMtu;
     private ControlServer control;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long startedAt = System.nanoTime();
 
     private Lacpd(List<String> args, DaemonConfig config) {
         this.args = args;
@@ -96,6 +98,7 @@ public final class Lacpd {
             System.err.println("lacpd: " + e.getMessage());
             return LacpdCommand.EXIT_USAGE;
         }
+        ProcessName.set("lacpd");
         Lacpd daemon = new Lacpd(args, config);
         // A thread that dies of a bug or of a full heap would leave a daemon that neither negotiates nor
         // answers: tell the partners if the loop still can, and halt, so that a supervisor restarts it.
@@ -138,6 +141,9 @@ public final class Lacpd {
         runtime = r;
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
+        // A stop asked for is a clean exit (0, not 143): the shutdown hook tells the partners first.
+        Signal.handle(new Signal("TERM"), signal -> System.exit(0));
+        Signal.handle(new Signal("INT"), signal -> System.exit(0));
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
                 + config.systemPriority() + "," + config.systemMac() + ", control socket " + config.controlSocket()
                 + (dataPath == null ? "" : ", team interface " + dataPath.name() + " " + teamMac + " mtu " + teamMtu
@@ -425,7 +431,9 @@ public final class Lacpd {
             return "error: the daemon did not answer in time\n";
         }
         List<TeamStatus> teams = List.of(status);
-        return json ? StatusJson.render(teams) : StatusText.render(teams);
+        DaemonInfo daemon = new DaemonInfo(ProcessHandle.current().pid(), Version.get(),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt), config.configFile(), config.controlSocket());
+        return json ? daemon.addToJson(StatusJson.render(teams)) : daemon.addToText(StatusText.render(teams));
     }
 
     /**

@@ -69,6 +69,9 @@ class LauncherIT {
         String maps = Files.readString(Path.of("/proc", Long.toString(a.pid()), "maps"));
         assertTrue(maps.contains(archive.toString()), "the daemon maps the archive:\n" + lab.readLog("A"));
         assertFalse(lab.readLog("A").contains("warning"), lab.readLog("A"));
+        String pid = Long.toString(a.pid());
+        assertTrue(List.of(NetnsLab.run("pidof", "lacpd").strip().split(" ")).contains(pid), "pidof lacpd finds it");
+        assertTrue(List.of(NetnsLab.run("pgrep", "-x", "lacpd").strip().split("\n")).contains(pid), "so does pgrep -x");
     }
 
     @Test

@@ -66,4 +66,31 @@ class ServiceTest {
                 assertThrows(java.io.IOException.class, () -> lacpctl("reload", "tA")).getMessage());
         assertTrue(a.isAlive());
     }
+
+    @Test
+    void theDaemonIsNamedLacpdSaysWhoItIsInItsStatusAndSigtermExits0AfterTellingThePartner() throws Exception {
+        lab = new NetnsLab(1);
+        Process a = lab.startDaemon("A", "--ports", "eth1");
+        lab.startDaemon("B", "--ports", "eth1");
+        lab.await("A", allDistributing(1), 15_000);
+        assertEquals("lacpd", Files.readString(Path.of("/proc", Long.toString(a.pid()), "comm")).strip());
+        assertTrue(List.of(NetnsLab.run("pgrep", "-x", "lacpd").split("\\s+")).contains(Long.toString(a.pid())),
+                "pgrep -x lacpd finds it");
+
+        com.fasterxml.jackson.databind.JsonNode daemon = lab.status("A").get("daemon");
+        assertEquals(a.pid(), daemon.get("pid").asLong());
+        assertEquals(Version.get(), daemon.get("version").asText());
+        assertTrue(daemon.get("uptime_s").asLong() >= 0);
+        assertTrue(daemon.get("config_file").isNull(), "flags only");
+        assertEquals(lab.socket("A").toString(), daemon.get("socket").asText());
+        String text = lacpctl("status");
+        assertTrue(text.contains("---- tA ----\n  daemon: pid " + a.pid() + ", version " + Version.get() + ", up "),
+                text);
+
+        a.destroy(); // SIGTERM
+        assertTrue(a.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, a.exitValue(), lab.readLog("A"));
+        assertTrue(lab.readLog("A").contains("stopped: partners told"), lab.readLog("A"));
+        lab.await("B", portDistributing("eth1", false), 2_000);
+    }
 }
