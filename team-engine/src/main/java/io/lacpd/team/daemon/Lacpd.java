@@ -58,6 +58,8 @@ public final class Lacpd {
      * the move cannot reorder it (1 ms is safe on NICs, 500 us would do on veth).
      */
     private static final long FLOWLET_GAP = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The team interface's MTU while no member is present to give it theirs. */
+    private static final int DEFAULT_MTU = 1500;
 
     private final List<String> args;
     private final Log log;
@@ -69,6 +71,10 @@ public final class Lacpd {
     private volatile LacpRuntime runtime; // set once started; the control thread may ask before that
     /** The team interface and member sockets, with {@code --data-plane tap}; null otherwise or until opened. */
     private volatile TeamDataPath dataPath;
+    /** The NICs the data path holds, following the kernel; null without a data path. */
+    private volatile DataPathMembers members;
+    /** Each member's port number now; its slot in the data path is one less. */
+    private volatile Map<String, Integer> portNumbersNow = Map.of();
     private MacAddress teamMac;
     private int teamMtu;
     private ControlServer control;
@@ -117,11 +123,14 @@ public final class Lacpd {
     private void start() throws ConfigException, MissingCapabilityException, IOException {
         checkCapture(config.ports());
         monitor = LinkMonitors.open(log::line); // on a failure from here on, main's stop() closes what was opened
-        checkInterfaces(config.ports());
+        for (String port : checkInterfaces(config.ports())) {
+            log.line(port + ": not present; it joins the team when it appears");
+        }
         // The socket first: a second lacpd for the same team stops here, before it touches the NICs.
         control = new ControlServer(config.controlSocket(), this::answer);
         control.start();
         Map<String, Integer> numbers = portNumbers.renumber(config.ports());
+        portNumbersNow = numbers;
         if (config.dataPlane() == DataPlane.TAP) {
             dataPath = openDataPath(numbers);
         } else {
@@ -135,8 +144,14 @@ public final class Lacpd {
                     log.limited(EventText.kind(event), EventText.describe(event));
                     team.onLacpEvent(event, System.nanoTime());
                 }, log::notice);
-        links.forwardTo(state -> r.execute((system, now) ->
-                team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
+        links.forwardTo(state -> r.execute((system, now) -> {
+            Integer number = portNumbersNow.get(state.name());
+            DataPathMembers m = members;
+            if (m != null && number != null) { // a member that appeared is taken in, one deleted let go
+                m.follow(number - 1, state);
+            }
+            team.onLink(state.name(), state.exists(), state.up(), state.mac(), state.speedMbps(), now);
+        }));
         r.start();
         runtime = r;
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
@@ -151,8 +166,8 @@ public final class Lacpd {
     }
 
     /**
-     * Creates the team interface and takes the members into it. Its MAC is {@code --team-mac} or the first
-     * member's; its MTU the smallest of the members'.
+     * Creates the team interface and takes the members present into it (the others when they appear). Its MAC is
+     * {@code --team-mac} or the first present member's; its MTU the smallest of the present members'.
      *
      * @throws ConfigException with one line when the interface name is taken or a member is refused (it has an
      *                         address, or belongs to another team); what was taken is given back by stop()
@@ -163,13 +178,17 @@ public final class Lacpd {
             throw new ConfigException("team interface '" + name + "': an interface of that name exists already"
                     + " (set --team-interface)");
         }
-        teamMac = config.teamMac() != null ? config.teamMac() : monitor.read(config.ports().get(0)).mac();
-        teamMtu = config.ports().stream().mapToInt(p -> monitor.read(p).mtu()).min().orElseThrow();
+        List<LinkState> present = config.ports().stream().map(monitor::read).filter(LinkState::exists).toList();
+        // with no member present yet, the team's MAC is its stable system MAC, never a member's that comes later
+        teamMac = config.teamMac() != null ? config.teamMac()
+                : present.isEmpty() ? config.systemMac() : present.get(0).mac();
+        teamMtu = present.stream().mapToInt(LinkState::mtu).min().orElse(DEFAULT_MTU);
         TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor(config.loadBalancing()));
         dataPath = path; // from here on stop() closes it, giving back the members taken so far
+        members = new DataPathMembers(path, log);
         for (Map.Entry<String, Integer> e : numbers.entrySet()) {
             try {
-                path.addMember(e.getValue() - 1, e.getKey());
+                members.take(e.getValue() - 1, monitor.read(e.getKey()));
             } catch (IOException refused) {
                 throw new ConfigException(refused.getMessage());
             }
@@ -227,17 +246,24 @@ public final class Lacpd {
         }
     }
 
-    /** Every member must exist and be Ethernet: one line naming the first that is not. */
-    private void checkInterfaces(List<String> ports) throws ConfigException {
+    /**
+     * Every member present must be Ethernet: one line naming the first that is not. A member not present is no
+     * error (a NIC whose driver loads late, a veth made after the daemon): it is said so, and it joins when it
+     * appears.
+     *
+     * @return the members not present
+     */
+    private List<String> checkInterfaces(List<String> ports) throws ConfigException {
+        List<String> missing = new ArrayList<>();
         for (String port : ports) {
             LinkState s = monitor.read(port);
             if (!s.exists()) {
-                throw new ConfigException("no interface '" + port + "'");
-            }
-            if (!s.ethernet()) {
+                missing.add(port);
+            } else if (!s.ethernet()) {
                 throw new ConfigException("interface '" + port + "' is not Ethernet");
             }
         }
+        return missing;
     }
 
     private void awaitStop() {
@@ -323,8 +349,9 @@ public final class Lacpd {
      * ports removed, if {@code sayRemoved}), or "error: ...".
      */
     private String apply(DaemonConfig next, String done, boolean sayRemoved) {
+        List<String> missing;
         try {
-            checkInterfaces(next.ports());
+            missing = checkInterfaces(next.ports());
         } catch (ConfigException e) {
             return refused(e.getMessage());
         }
@@ -344,17 +371,19 @@ public final class Lacpd {
                 return refused(refusal);
             }
         }
+        portNumbersNow = numbers;
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
             team.configure(applied.mode(), applied.lacpOptions().teamPolicy(), members(numbers), now);
-            if (dataPath != null) { // out of the member map now: its socket can go, and the NIC back to the host
-                removed.forEach(p -> dataPath.removeMember(before.get(p) - 1));
+            if (members != null) { // out of the member map now: its socket can go, and the NIC back to the host
+                removed.forEach(p -> members.release(before.get(p) - 1));
             }
         });
         applied.portConfigs(numbers).forEach(runtime::putPort);
         config = applied;
-        String line = done + (removed.isEmpty() || !sayRemoved ? "" : "; removed " + String.join(",", removed));
+        String line = done + (removed.isEmpty() || !sayRemoved ? "" : "; removed " + String.join(",", removed))
+                + (missing.isEmpty() ? "" : "; not present, joining when they appear: " + String.join(",", missing));
         log.line(line);
         return line;
     }
@@ -390,10 +419,10 @@ public final class Lacpd {
     private String takeIntoDataPath(List<String> added, Map<String, Integer> numbers) {
         for (int i = 0; i < added.size(); i++) {
             try {
-                dataPath.addMember(numbers.get(added.get(i)) - 1, added.get(i));
+                members.take(numbers.get(added.get(i)) - 1, monitor.read(added.get(i)));
             } catch (IOException e) {
                 for (int j = 0; j < i; j++) {
-                    dataPath.removeMember(numbers.get(added.get(j)) - 1);
+                    members.release(numbers.get(added.get(j)) - 1);
                 }
                 return e.getMessage();
             }

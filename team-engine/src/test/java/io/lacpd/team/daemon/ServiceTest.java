@@ -2,6 +2,7 @@ package io.lacpd.team.daemon;
 
 import io.lacpd.team.NetnsLab;
 import io.lacpd.team.control.LacpCtl;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,8 +49,10 @@ class ServiceTest {
         assertEquals(2, lab.port("A", "eth2").get("actor").get("port").asInt());
         assertEquals("tA: eth2 is a member already",
                 assertThrows(java.io.IOException.class, () -> lacpctl("port", "tA", "add", "eth2")).getMessage());
-        assertEquals("tA: no interface 'eth9'",
-                assertThrows(java.io.IOException.class, () -> lacpctl("port", "tA", "add", "eth9")).getMessage());
+        assertEquals("ok: port add eth9: ports eth1,eth2,eth9; not present, joining when they appear: eth9\n",
+                lacpctl("port", "tA", "add", "eth9"));
+        assertEquals("not present", lab.port("A", "eth9").get("failure_reason").asText());
+        assertEquals("ok: port remove eth9: ports eth1,eth2\n", lacpctl("port", "tA", "remove", "eth9"));
 
         assertEquals("ok: port remove eth1: ports eth2\n", lacpctl("port", "tA", "remove", "eth1"));
         lab.await("B", portDistributing("eth1", false), 3_000);
@@ -92,5 +95,33 @@ class ServiceTest {
         assertEquals(0, a.exitValue(), lab.readLog("A"));
         assertTrue(lab.readLog("A").contains("stopped: partners told"), lab.readLog("A"));
         lab.await("B", portDistributing("eth1", false), 2_000);
+    }
+
+    @Test
+    void aMemberMissingAtTheStartIsNotPresentAndJoinsWhenItAppearsAndADeletedOneIsNotPresentAgain() throws Exception {
+        lab = new NetnsLab(1);
+        Process a = lab.startDaemon("A", "--ports", "eth1,eth2");
+        lab.startDaemon("B", "--ports", "eth1,eth2");
+        lab.await("A", team -> NetnsLab.distributing(NetnsLab.port(team, "eth1")), 15_000);
+        JsonNode eth2 = lab.port("A", "eth2");
+        assertEquals("not present", eth2.get("failure_reason").asText());
+        assertEquals("degraded", lab.status("A").get("status").asText());
+        assertTrue(lab.readLog("A").contains("eth2: not present; it joins the team when it appears"), lab.readLog("A"));
+
+        lab.recreateLink(2); // RTM_NEWLINK: the NIC appears
+        lab.await("A", allDistributing(2), 10_000);
+        lab.await("B", allDistributing(2), 5_000);
+        assertTrue(lab.readLog("A").contains("eth2: present, taken into the team"), lab.readLog("A"));
+        assertEquals("up", lab.status("A").get("status").asText());
+        assertTrue(lab.port("A", "eth2").get("carrying_traffic").asBoolean(), "the data path holds it");
+
+        lab.inNs("A", "ip", "link", "del", "eth2");
+        lab.await("A", team -> "not present".equals(NetnsLab.port(team, "eth2").get("failure_reason").asText()), 3_000);
+        lab.recreateLink(2); // a new interface index: the data path takes the new NIC
+        lab.await("A", allDistributing(2), 10_000);
+        lab.await("A", team -> NetnsLab.port(team, "eth2").get("carrying_traffic").asBoolean(), 2_000);
+        assertTrue(a.isAlive());
+        int taken = lab.readLog("A").split("eth2: present, taken into the team", -1).length - 1;
+        assertEquals(2, taken, lab.readLog("A"));
     }
 }
