@@ -78,6 +78,8 @@ public final class Lacpd {
     private MacAddress teamMac;
     private int teamMtu;
     private ControlServer control;
+    /** systemd's notify socket, when the daemon runs as a Type=notify service; null otherwise. */
+    private SystemdNotify notify;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long startedAt = System.nanoTime();
 
@@ -163,6 +165,11 @@ public final class Lacpd {
                 + config.systemPriority() + "," + config.systemMac() + ", control socket " + config.controlSocket()
                 + (dataPath == null ? "" : ", team interface " + dataPath.name() + " " + teamMac + " mtu " + teamMtu
                 + ", load balancing " + config.loadBalancing()));
+        notify = SystemdNotify.fromEnvironment(System.getenv(), log);
+        if (notify != null) { // started: systemd may start what comes after the team
+            notify.send("READY=1\nSTATUS=team " + config.team() + ": ports " + String.join(",", config.ports()));
+            notify.feedWatchdog(r);
+        }
     }
 
     /**
@@ -278,6 +285,10 @@ public final class Lacpd {
     private synchronized void stop() {
         if (stopped.getCount() == 0) {
             return;
+        }
+        if (notify != null) { // the watchdog stops first: the loop is about to end
+            notify.send("STOPPING=1");
+            notify.close();
         }
         if (runtime != null) {
             runtime.close();

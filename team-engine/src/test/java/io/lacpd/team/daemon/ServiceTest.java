@@ -3,9 +3,15 @@ package io.lacpd.team.daemon;
 import io.lacpd.team.NetnsLab;
 import io.lacpd.team.control.LacpCtl;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
+import io.lacpd.transport.linux.Libc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -123,5 +129,69 @@ class ServiceTest {
         assertTrue(a.isAlive());
         int taken = lab.readLog("A").split("eth2: present, taken into the team", -1).length - 1;
         assertEquals(2, taken, lab.readLog("A"));
+    }
+
+    /** A unix datagram socket bound at {@code path}, as systemd's notify socket is; Java 17 has none of its own. */
+    private static int notifySocket(Path path) throws Exception {
+        int fd = Libc.check("socket", () -> Libc.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0));
+        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer sun = ByteBuffer.allocate(2 + name.length + 1).order(ByteOrder.nativeOrder());
+        sun.putShort((short) Libc.AF_UNIX).put(name).put((byte) 0);
+        Libc.check("bind " + path, () -> Libc.bind(fd, sun.array(), sun.capacity()));
+        byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(1).putLong(0).array(); // 1 s
+        Libc.check("SO_RCVTIMEO", () -> Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, timeout.length));
+        return fd;
+    }
+
+    /** The next datagram, or null when none came within the socket's timeout. */
+    private static String receive(int fd) {
+        Memory buffer = new Memory(4096);
+        try {
+            long n = Libc.recvfrom(fd, buffer, new NativeLong(buffer.size()), 0, null, null).longValue();
+            return new String(buffer.getByteArray(0, (int) n), StandardCharsets.UTF_8);
+        } catch (com.sun.jna.LastErrorException timedOut) {
+            return null;
+        }
+    }
+
+    @Test
+    void underSystemdTheDaemonSaysReadyAndItsEventLoopFeedsTheWatchdog() throws Exception {
+        lab = new NetnsLab(1);
+        lab.startDaemon("B", "--ports", "eth1");
+        Path socket = lab.dir.resolve("notify");
+        int fd = notifySocket(socket);
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", lab.ns("A"),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), Lacpd.class.getName(), "run", "--team", "tA",
+                "--ports", "eth1", "--control-socket", lab.socket("A").toString())
+                .redirectErrorStream(true).redirectOutput(lab.log("A").toFile());
+        pb.environment().put("NOTIFY_SOCKET", socket.toString());
+        pb.environment().put("WATCHDOG_USEC", "400000"); // a ping every 0.2 s
+        Process a = pb.start();
+        try {
+            List<String> got = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (got.stream().filter("WATCHDOG=1"::equals).count() < 3 && System.nanoTime() - deadline < 0) {
+                String m = receive(fd);
+                if (m != null) {
+                    got.add(m);
+                }
+            }
+            assertTrue(got.get(0).startsWith("READY=1\nSTATUS=team tA: ports eth1"), got + "\n" + lab.readLog("A"));
+            assertTrue(got.stream().filter("WATCHDOG=1"::equals).count() >= 3, got.toString());
+            assertTrue(lab.readLog("A").contains("started: "), "ready once started");
+            a.destroy();
+            assertTrue(a.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            String last = null;
+            for (String m = receive(fd); m != null; m = receive(fd)) {
+                last = m;
+            }
+            assertEquals("STOPPING=1", last);
+            assertEquals(0, a.exitValue());
+        } finally {
+            a.destroyForcibly();
+            a.waitFor();
+            Libc.close(fd);
+        }
     }
 }
