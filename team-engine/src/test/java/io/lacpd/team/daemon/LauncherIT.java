@@ -75,6 +75,24 @@ class LauncherIT {
     }
 
     @Test
+    void theLaunchersWorkThroughSymlinks() throws Exception {
+        Path dir = Files.createTempDirectory("lacpd-links-");
+        try {
+            for (String launcher : List.of("lacpd", "lacpctl")) {
+                Path link = Files.createSymbolicLink(dir.resolve(launcher), projectRoot().resolve(launcher));
+                Process p = new ProcessBuilder(link.toString(), "--version").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes());
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue(), out);
+                assertTrue(out.startsWith(launcher + " "), out);
+                Files.delete(link);
+            }
+        } finally {
+            Files.delete(dir);
+        }
+    }
+
+    @Test
     void theDemoNegotiatesCarriesTrafficFailsOverAndRecoversThenLeavesNothingBehind() throws Exception {
         Path out = Files.createTempFile("lacpd-demo-", ".log");
         try {
