@@ -155,13 +155,14 @@ class ServiceTest {
     }
 
     @Test
-    void underSystemdTheDaemonSaysReadyAndItsEventLoopFeedsTheWatchdog() throws Exception {
+    void underSystemdTheDaemonSaysReadyItsEventLoopFeedsTheWatchdogAndAWedgedLoopStopsFeedingIt() throws Exception {
         lab = new NetnsLab(1);
         lab.startDaemon("B", "--ports", "eth1");
         Path socket = lab.dir.resolve("notify");
         int fd = notifySocket(socket);
         ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", lab.ns("A"),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "-Dlacpd.test-faults=true",
                 "-cp", System.getProperty("java.class.path"), Lacpd.class.getName(), "run", "--team", "tA",
                 "--ports", "eth1", "--control-socket", lab.socket("A").toString())
                 .redirectErrorStream(true).redirectOutput(lab.log("A").toFile());
@@ -180,6 +181,13 @@ class ServiceTest {
             assertTrue(got.get(0).startsWith("READY=1\nSTATUS=team tA: ports eth1"), got + "\n" + lab.readLog("A"));
             assertTrue(got.stream().filter("WATCHDOG=1"::equals).count() >= 3, got.toString());
             assertTrue(lab.readLog("A").contains("started: "), "ready once started");
+
+            // a wedged event loop stops feeding the watchdog: systemd would restart it
+            LacpCtl.exchange(lab.socket("A"), "test-fault stall", java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+            int before = 0;
+            while (receive(fd) != null) { // those sent before the loop wedged; then a second of silence
+                assertTrue(++before < 10, "the pings stop");
+            }
             a.destroy();
             assertTrue(a.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
             String last = null;
