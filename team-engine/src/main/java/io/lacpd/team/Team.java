@@ -92,6 +92,8 @@ public final class Team {
     private final AtomicReference<TeamState> published;
     private final Map<String, LacpFacts> lacp = new HashMap<>();
     private final Map<String, Link> links = new HashMap<>();
+    /** Members whose interface the link monitor says does not exist. */
+    private final Set<String> absent = new HashSet<>();
     /** Each port's partner as its last LACPDU named it; absent while unknown. */
     private final Map<String, PortInfo> partners = new HashMap<>();
     private TeamingMode mode;
@@ -220,6 +222,19 @@ public final class Team {
     public void advance(long now) {
         damping.advance(now);
         update(now);
+    }
+
+    /**
+     * A member's link, and whether its interface exists at all: a member whose interface is missing (not created
+     * yet, or deleted) is {@link FailureReason#NOT_PRESENT} rather than {@link FailureReason#LINK_DOWN}.
+     */
+    public void onLink(String name, boolean present, boolean up, MacAddress mac, int speedMbps, long now) {
+        if (present) {
+            absent.remove(name);
+        } else {
+            absent.add(name);
+        }
+        onLink(name, present && up, mac, speedMbps, now);
     }
 
     /** A member's link, its speed unknown. */
@@ -457,6 +472,7 @@ public final class Team {
             }
             default -> throw new IllegalStateException("mode " + mode);
         }
-        return new MemberStatus(m.slot(), m.name(), m.role(), link.mac(), link.up(), transmit, receive, reason);
+        return new MemberStatus(m.slot(), m.name(), m.role(), link.mac(), link.up(), transmit, receive,
+                reason == FailureReason.LINK_DOWN && absent.contains(m.name()) ? FailureReason.NOT_PRESENT : reason);
     }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
  */
 public final class Libc {
 
+    public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_NETLINK = 16;
     public static final int AF_PACKET = 17;
@@ -154,6 +155,9 @@ public final class Libc {
 
     /** write(2); -1 with errno in {@link Native#getLastError()}. */
     public static native long write(int fd, Pointer buffer, long count);
+
+    /** sendto(2) of a byte array (e.g. a datagram to a unix socket); -1 with errno in {@link Native#getLastError()}. */
+    public static native long sendto(int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength);
 
     /** send(2); -1 with errno in {@link Native#getLastError()}. */
     public static native long send(int fd, Pointer buffer, long length, int flags);

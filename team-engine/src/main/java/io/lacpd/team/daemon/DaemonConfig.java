@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -80,57 +82,49 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "team-interface", "team-mac",
             "control-socket", "standby", "lacp-fallback");
 
-    /** Every key a config file may hold: {@link #KEYS} and the {@link LacpOptions}' keys. */
-    private static boolean known(String key) {
-        return KEYS.contains(key) || LacpOptions.KEYS.contains(key) || key.equals(VlanConfig.KEY)
-                || ObservabilityOptions.KEYS.contains(key);
+    /**
+     * Every key a config file may hold, each also a flag: {@link #KEYS}, the {@link LacpOptions}' and
+     * {@link ObservabilityOptions}' keys, and {@code vlans}.
+     */
+    static Set<String> allKeys() {
+        Set<String> all = new TreeSet<>(KEYS);
+        all.addAll(LacpOptions.KEYS);
+        all.addAll(ObservabilityOptions.KEYS);
+        all.add(VlanConfig.KEY);
+        return all;
     }
 
-    /** Parses the arguments after {@code lacpd run}. */
+    private static boolean known(String key) {
+        return allKeys().contains(key);
+    }
+
+    /** Parses the arguments after {@code lacpd run} (picocli routes them: {@link LacpdCommand}). */
     public static DaemonConfig fromArgs(List<String> args) throws ConfigException {
-        Map<String, String> flags = new LinkedHashMap<>();
-        Path configFile = null;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!arg.startsWith("--")) {
-                throw new ConfigException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (!name.equals("config") && !known(name)) {
-                throw new ConfigException("unknown flag --" + name);
-            }
-            if (value == null) {
-                // a flag next is not this one's value: "--team --ports a" names --team, not --ports
-                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-                    throw new ConfigException("--" + name + " needs a value");
-                }
-                value = args.get(++i);
-            }
-            if (name.equals("config")) {
-                configFile = Path.of(value);
-            } else if (flags.put(name, value) != null) {
-                throw new ConfigException("--" + name + " given twice");
-            }
-        }
+        LacpdCommand.Given given = LacpdCommand.given(args);
+        return fromSettings(given.flags(), given.configFile());
+    }
+
+    /**
+     * The settings of these flags (keys without their dashes) over those of the config file, if any. A bad value
+     * is named as given: {@code --key} for a flag, {@code FILE line N: key} for a line of the file.
+     */
+    public static DaemonConfig fromSettings(Map<String, String> flags, Path configFile) throws ConfigException {
         Map<String, String> settings = new LinkedHashMap<>();
+        Map<String, Integer> lines = new HashMap<>();
         if (configFile != null) {
-            settings.putAll(readFile(configFile));
+            settings.putAll(readFile(configFile, lines));
         }
         settings.putAll(flags);
-        return from(settings, configFile, k -> flags.containsKey(k) ? "--" + k : k);
+        return from(settings, configFile, k -> flags.containsKey(k) ? "--" + k
+                : lines.containsKey(k) ? configFile + " line " + lines.get(k) + ": " + k : k);
     }
 
     /**
      * Reads {@code key = value} lines; '#' starts a comment. Only a regular file of at most
-     * {@value #MAX_CONFIG_BYTES} bytes is read: a device or a FIFO would never end or block.
+     * {@value #MAX_CONFIG_BYTES} bytes is read: a device or a FIFO would never end or block. Notes in
+     * {@code lineOf} the line of each key.
      */
-    static Map<String, String> readFile(Path file) throws ConfigException {
+    static Map<String, String> readFile(Path file, Map<String, Integer> lineOf) throws ConfigException {
         List<String> lines;
         try {
             if (!Files.isRegularFile(file)) {
@@ -167,8 +161,10 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             }
             String key = line.substring(0, eq).strip();
             if (!known(key)) {
-                throw new ConfigException(where + ": unknown key '" + key + "'");
+                throw new ConfigException(where + ": unknown key '" + key + "'" + NearMiss.of(key, LacpdCommand.keys())
+                        .map(k -> " (did you mean '" + k + "'?)").orElse(""));
             }
+            lineOf.put(key, n + 1);
             if (settings.put(key, line.substring(eq + 1).strip()) != null) {
                 throw new ConfigException(where + ": key '" + key + "' given twice");
             }
@@ -252,6 +248,23 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         TeamPolicy p = lacpOptions.teamPolicy();
         return !lacpFallback ? p : p.withLacpFallback(
                 timeout == LacpTimeout.SHORT ? ProtocolConstants.SHORT_TIMEOUT_TIME : ProtocolConstants.LONG_TIMEOUT_TIME);
+    }
+
+    /**
+     * These settings with other members ({@code lacpctl port add|remove}), checked as the {@code ports} setting is.
+     */
+    public DaemonConfig withPorts(List<String> members) throws ConfigException {
+        List<String> checked = ports(String.join(",", members), "ports");
+        if (checked.contains(teamInterface)) {
+            throw new ConfigException("port " + teamInterface + " is the team interface");
+        }
+        List<String> standbyLeft = standby.stream().filter(checked::contains).toList();
+        if (mode == TeamingMode.SWITCH_INDEPENDENT && standbyLeft.size() == checked.size()) {
+            throw new ConfigException("ports: every member would be Standby (at least one must be Active)");
+        }
+        return new DaemonConfig(team, checked, mode, timeout, activity, systemPriority, systemMac, key, portPriority,
+                muxControl, loadBalancing, dataPlane, teamInterface, teamMac, controlSocket, configFile, lacpOptions,
+                vlans, standbyLeft, lacpFallback, observability);
     }
 
     /** The LACP system settings of this team. */

@@ -13,6 +13,7 @@ import io.lacpd.team.datapath.Distributor;
 import io.lacpd.team.datapath.FlowletTable;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.runtime.TeamDataPath;
+import io.lacpd.team.status.DaemonInfo;
 import io.lacpd.team.status.DataPlaneStatus;
 import io.lacpd.team.status.EventText;
 import io.lacpd.team.status.StatusJson;
@@ -30,7 +31,6 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -60,6 +60,8 @@ public final class Lacpd {
      * the move cannot reorder it (1 ms is safe on NICs, 500 us would do on veth).
      */
     private static final long FLOWLET_GAP = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The team interface's MTU while no member is present to give it theirs. */
+    private static final int DEFAULT_MTU = 1500;
 
     private final List<String> args;
     private final Log log;
@@ -75,12 +77,19 @@ public final class Lacpd {
     private volatile VlanInterfaces vlans;
     /** Announces the team MAC on each new switch-independent primary; with the data path. */
     private PrimaryAnnouncer announcer;
+    /** The NICs the data path holds, following the kernel; null without a data path. */
+    private volatile DataPathMembers members;
+    /** Each member's port number now; its slot in the data path is one less. */
+    private volatile Map<String, Integer> portNumbersNow = Map.of();
     private MacAddress teamMac;
     private int teamMtu;
     private ControlServer control;
+    /** systemd's notify socket, when the daemon runs as a Type=notify service; null otherwise. */
+    private SystemdNotify notify;
     /** Events, history, MAC conflicts and the metrics outlets. */
     private final Observability observability;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long startedAt = System.nanoTime();
 
     private Lacpd(List<String> args, DaemonConfig config) {
         this.args = args;
@@ -90,24 +99,23 @@ public final class Lacpd {
     }
 
     /**
-     * {@code lacpd run [flags]}: exits 2 on bad settings, 1 when it cannot start, {@value FatalHandler#EXIT_INTERNAL_ERROR}
-     * on an internal error.
+     * {@code lacpd run|check|demo|--help|--version} ({@link LacpdCommand}); {@code run} exits 2 on bad settings, 1 when
+     * it cannot start, {@value FatalHandler#EXIT_INTERNAL_ERROR} on an internal error.
      */
     public static void main(String[] argv) {
-        if (argv.length == 0 || !argv[0].equals("run")) {
-            System.err.println(argv.length == 0 ? "lacpd: a command is required (expected: run)"
-                    : "lacpd: unknown command '" + argv[0] + "' (expected: run)");
-            System.exit(2);
-        }
-        List<String> args = List.of(Arrays.copyOfRange(argv, 1, argv.length));
+        System.exit(LacpdCommand.execute(argv, System.out, System.err));
+    }
+
+    /** {@code lacpd run ARGS}: runs the daemon until it is stopped; returns only the status of a failed start. */
+    static int run(List<String> args) {
         DaemonConfig config;
         try {
             config = DaemonConfig.fromArgs(args);
         } catch (ConfigException e) {
             System.err.println("lacpd: " + e.getMessage());
-            System.exit(2);
-            return;
+            return LacpdCommand.EXIT_USAGE;
         }
+        ProcessName.set("lacpd");
         Lacpd daemon = new Lacpd(args, config);
         // A thread that dies of a bug or of a full heap would leave a daemon that neither negotiates nor
         // answers: tell the partners if the loop still can, and halt, so that a supervisor restarts it.
@@ -117,19 +125,23 @@ public final class Lacpd {
         } catch (ConfigException | MissingCapabilityException | IOException e) {
             daemon.stop();
             System.err.println("lacpd: " + e.getMessage());
-            System.exit(1);
+            return 1;
         }
         daemon.awaitStop();
+        return 0;
     }
 
     private void start() throws ConfigException, MissingCapabilityException, IOException {
         checkCapture(config.ports());
         monitor = LinkMonitors.open(log::line); // on a failure from here on, main's stop() closes what was opened
-        checkInterfaces(config.ports());
+        for (String port : checkInterfaces(config.ports())) {
+            log.line(port + ": not present; it joins the team when it appears");
+        }
         // The socket first: a second lacpd for the same team stops here, before it touches the NICs.
         control = new ControlServer(config.controlSocket(), this::answer);
         control.start();
         Map<String, Integer> numbers = portNumbers.renumber(config.ports());
+        portNumbersNow = numbers;
         if (config.dataPlane() == DataPlane.TAP) {
             dataPath = openDataPath(numbers);
         } else {
@@ -146,7 +158,12 @@ public final class Lacpd {
                     observability.lacpEvent(event, team.state());
                 }, log::notice);
         links.forwardTo(state -> r.execute((system, now) -> {
-            team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now);
+            Integer number = portNumbersNow.get(state.name());
+            DataPathMembers m = members;
+            if (m != null && number != null) { // a member that appeared is taken in, one deleted let go
+                m.follow(number - 1, state);
+            }
+            team.onLink(state.name(), state.exists(), state.up(), state.mac(), state.speedMbps(), now);
             observability.link(state, team.state());
         }));
         r.start();
@@ -161,15 +178,23 @@ public final class Lacpd {
                 }));
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
+        // A stop asked for is a clean exit (0, not 143): the shutdown hook tells the partners first.
+        Signal.handle(new Signal("TERM"), signal -> System.exit(0));
+        Signal.handle(new Signal("INT"), signal -> System.exit(0));
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
                 + config.systemPriority() + "," + config.systemMac() + ", control socket " + config.controlSocket()
                 + (dataPath == null ? "" : ", team interface " + dataPath.name() + " " + teamMac + " mtu " + teamMtu
                 + ", load balancing " + config.loadBalancing()));
+        notify = SystemdNotify.fromEnvironment(System.getenv(), log);
+        if (notify != null) { // started: systemd may start what comes after the team
+            notify.send("READY=1\nSTATUS=team " + config.team() + ": ports " + String.join(",", config.ports()));
+            notify.feedWatchdog(r);
+        }
     }
 
     /**
-     * Creates the team interface and takes the members into it. Its MAC is {@code --team-mac} or the first
-     * member's; its MTU the smallest of the members'.
+     * Creates the team interface and takes the members present into it (the others when they appear). Its MAC is
+     * {@code --team-mac} or the first present member's; its MTU the smallest of the present members'.
      *
      * @throws ConfigException with one line when the interface name is taken or a member is refused (it has an
      *                         address, or belongs to another team); what was taken is given back by stop()
@@ -180,14 +205,18 @@ public final class Lacpd {
             throw new ConfigException("team interface '" + name + "': an interface of that name exists already"
                     + " (set --team-interface)");
         }
-        teamMac = config.teamMac() != null ? config.teamMac() : monitor.read(config.ports().get(0)).mac();
-        teamMtu = config.ports().stream().mapToInt(p -> monitor.read(p).mtu()).min().orElseThrow();
+        List<LinkState> present = config.ports().stream().map(monitor::read).filter(LinkState::exists).toList();
+        // with no member present yet, the team's MAC is its stable system MAC, never a member's that comes later
+        teamMac = config.teamMac() != null ? config.teamMac()
+                : present.isEmpty() ? config.systemMac() : present.get(0).mac();
+        teamMtu = present.stream().mapToInt(LinkState::mtu).min().orElse(DEFAULT_MTU);
         TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor(config.loadBalancing()));
         dataPath = path; // from here on stop() closes it, giving back the members taken so far
         announcer = new PrimaryAnnouncer(path, teamMac, log::line);
+        members = new DataPathMembers(path, log);
         for (Map.Entry<String, Integer> e : numbers.entrySet()) {
             try {
-                path.addMember(e.getValue() - 1, e.getKey());
+                members.take(e.getValue() - 1, monitor.read(e.getKey()));
             } catch (IOException refused) {
                 throw new ConfigException(refused.getMessage());
             }
@@ -252,17 +281,24 @@ public final class Lacpd {
         }
     }
 
-    /** Every member must exist and be Ethernet: one line naming the first that is not. */
-    private void checkInterfaces(List<String> ports) throws ConfigException {
+    /**
+     * Every member present must be Ethernet: one line naming the first that is not. A member not present is no
+     * error (a NIC whose driver loads late, a veth made after the daemon): it is said so, and it joins when it
+     * appears.
+     *
+     * @return the members not present
+     */
+    private List<String> checkInterfaces(List<String> ports) throws ConfigException {
+        List<String> missing = new ArrayList<>();
         for (String port : ports) {
             LinkState s = monitor.read(port);
             if (!s.exists()) {
-                throw new ConfigException("no interface '" + port + "'");
-            }
-            if (!s.ethernet()) {
+                missing.add(port);
+            } else if (!s.ethernet()) {
                 throw new ConfigException("interface '" + port + "' is not Ethernet");
             }
         }
+        return missing;
     }
 
     private void awaitStop() {
@@ -277,6 +313,10 @@ public final class Lacpd {
     private synchronized void stop() {
         if (stopped.getCount() == 0) {
             return;
+        }
+        if (notify != null) { // the watchdog stops first: the loop is about to end
+            notify.send("STOPPING=1");
+            notify.close();
         }
         observability.close(); // first: no scrape or tick may reach a runtime being closed
         if (runtime != null) {
@@ -299,17 +339,61 @@ public final class Lacpd {
      * removed join or leave without disturbing the others, and keep their port numbers. Synchronized with
      * {@link #stop}: a reload never works on a runtime being closed, and a stop waits for a reload under way.
      */
-    private synchronized void reload() {
+    private synchronized String reload() {
         if (stopped.getCount() == 0) {
-            return;
+            return "error: the daemon is stopping";
         }
         DaemonConfig next;
         try {
             next = DaemonConfig.fromArgs(args);
-            checkInterfaces(next.ports());
         } catch (ConfigException e) {
-            log.warn("reload failed, keeping the running config: " + e.getMessage());
-            return;
+            return refused(e.getMessage());
+        }
+        return apply(next, "reloaded " + (next.configFile() == null ? "flags" : next.configFile()), true);
+    }
+
+    /**
+     * {@code port add|remove IF} on the control socket: the member set changes as a reload with that port added to
+     * or taken out of {@code ports} would change it, and lasts until the next reload or start.
+     */
+    private synchronized String changePort(String verb, String port) {
+        if (stopped.getCount() == 0) {
+            return "error: the daemon is stopping";
+        }
+        List<String> ports = new ArrayList<>(config.ports());
+        if (verb.equals("add") ? ports.contains(port) : !ports.remove(port)) {
+            return "error: " + port + (verb.equals("add") ? " is a member already" : " is not a member");
+        }
+        if (verb.equals("add")) {
+            ports.add(port);
+        }
+        if (ports.isEmpty()) {
+            return "error: " + port + " is the last member (a team has at least one)";
+        }
+        try {
+            return apply(config.withPorts(ports), "port " + verb + " " + port + ": ports " + String.join(",", ports),
+                    false);
+        } catch (ConfigException e) {
+            return refused(e.getMessage());
+        }
+    }
+
+    private String refused(String why) {
+        log.warn("reload failed, keeping the running config: " + why);
+        return "error: " + why;
+    }
+
+    /**
+     * Applies new settings: ports whose settings did not change keep their state; ports added or removed join or
+     * leave without disturbing the others, and keep their port numbers. Returns the log line, {@code done} (and the
+     * ports removed, if {@code sayRemoved}), or "error: ...".
+     */
+    private String apply(DaemonConfig next, String done, boolean sayRemoved) {
+        List<String> missing;
+        try {
+            missing = checkInterfaces(next.ports());
+        } catch (ConfigException e) {
+            return refused(e.getMessage());
         }
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
         if (!applied.equals(next)) {
@@ -320,23 +404,29 @@ public final class Lacpd {
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();
         List<String> added = next.ports().stream().filter(p -> !config.ports().contains(p)).toList();
         Map<String, Integer> numbers = portNumbers.renumber(next.ports());
-        if (dataPath != null && !takeIntoDataPath(added, numbers)) {
-            portNumbers.renumber(config.ports());
-            return;
+        if (dataPath != null) {
+            String refusal = takeIntoDataPath(added, numbers);
+            if (refusal != null) {
+                portNumbers.renumber(config.ports());
+                return refused(refusal);
+            }
         }
+        portNumbersNow = numbers;
         removed.forEach(runtime::removePort);
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
             team.configure(applied.mode(), applied.teamPolicy(), members(numbers, applied), now);
             observability.observe(team.state());
-            if (dataPath != null) { // out of the member map now: its socket can go, and the NIC back to the host
-                removed.forEach(p -> dataPath.removeMember(before.get(p) - 1));
+            if (members != null) { // out of the member map now: its socket can go, and the NIC back to the host
+                removed.forEach(p -> members.release(before.get(p) - 1));
             }
         });
         applied.portConfigs(numbers).forEach(runtime::putPort);
         config = applied;
-        log.line("reloaded " + (next.configFile() == null ? "flags" : next.configFile())
-                + (removed.isEmpty() ? "" : "; removed " + String.join(",", removed)));
+        String line = done + (removed.isEmpty() || !sayRemoved ? "" : "; removed " + String.join(",", removed))
+                + (missing.isEmpty() ? "" : "; not present, joining when they appear: " + String.join(",", missing));
+        log.line(line);
+        return line;
     }
 
     /** The data plane now, for the status. */
@@ -364,20 +454,21 @@ public final class Lacpd {
     /**
      * Takes added ports into the data path, all or none: a port the data path refuses (it has an address, or is in
      * another team) fails the reload with one line, and those taken are given back.
+     *
+     * @return null when all were taken, else why one was refused
      */
-    private boolean takeIntoDataPath(List<String> added, Map<String, Integer> numbers) {
+    private String takeIntoDataPath(List<String> added, Map<String, Integer> numbers) {
         for (int i = 0; i < added.size(); i++) {
             try {
-                dataPath.addMember(numbers.get(added.get(i)) - 1, added.get(i));
+                members.take(numbers.get(added.get(i)) - 1, monitor.read(added.get(i)));
             } catch (IOException e) {
-                log.warn("reload failed, keeping the running config: " + e.getMessage());
                 for (int j = 0; j < i; j++) {
-                    dataPath.removeMember(numbers.get(added.get(j)) - 1);
+                    members.release(numbers.get(added.get(j)) - 1);
                 }
-                return false;
+                return e.getMessage();
             }
         }
-        return true;
+        return null;
     }
 
     private String answer(String request) {
@@ -398,29 +489,51 @@ public final class Lacpd {
         if (request.equals("events") || request.equals("metrics")) {
             return observability.answer(request, this::status);
         }
+        String changed = membership(request);
+        if (changed != null) {
+            return changed;
+        }
         boolean json;
         if (request.equals("status")) {
             json = false;
         } else if (request.equals("status --json")) {
             json = true;
         } else {
-            return "error: unknown request '" + request + "' (expected: status, status --json)\n";
+            return "error: unknown request '" + request + "' (expected: status, status --json, member IF standby|active,"
+                    + " vlan add|remove VID, port add|remove IF, reload, metrics, events)\n";
         }
-        LacpRuntime r = runtime;
-        if (r == null) {
-            return "error: the daemon is starting\n";
-        }
-        String name = config.team();
         TeamStatus status;
         try {
-            // The team's answer and the LACP detail of one moment: both read on the loop thread.
-            status = r.call(system -> new TeamStatus(name, team.state(), system.snapshot(System.nanoTime()),
-                    dataPlaneStatus(), observability.diagnostics(config)), 2000);
+            status = status();
         } catch (InterruptedException | TimeoutException e) {
             return "error: the daemon did not answer in time\n";
         }
+        if (status == null) {
+            return "error: the daemon is starting\n";
+        }
         List<TeamStatus> teams = List.of(status);
-        return json ? StatusJson.render(teams) : StatusText.render(teams);
+        DaemonInfo daemon = new DaemonInfo(ProcessHandle.current().pid(), Version.get(),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt), config.configFile(), config.controlSocket());
+        return json ? daemon.addToJson(StatusJson.render(teams)) : daemon.addToText(StatusText.render(teams));
+    }
+
+    /**
+     * {@code reload}, {@code port add IF} and {@code port remove IF}: the answer, "ok: ..." or "error: ..."; null for
+     * any other request.
+     */
+    private String membership(String request) {
+        String[] words = request.split(" ");
+        String answer;
+        if (request.equals("reload")) {
+            answer = runtime == null ? "error: the daemon is starting" : reload();
+        } else if (words.length == 3 && words[0].equals("port") && (words[1].equals("add") || words[1].equals("remove"))) {
+            answer = runtime == null ? "error: the daemon is starting" : changePort(words[1], words[2]);
+        } else if (words[0].equals("port")) {
+            answer = "error: bad request '" + request + "' (expected: port add IF, port remove IF)";
+        } else {
+            return null;
+        }
+        return (answer.startsWith("error: ") ? answer : "ok: " + answer) + "\n";
     }
 
     /** A request's answer computed on the loop thread, or one error line. */

@@ -27,6 +27,7 @@ public enum FailureCode {
         return switch (reason) {
             case NO_FAILURE -> NoFailure;
             case LINK_DOWN -> present ? PhysicalMediaDisconnected : NicNotPresent;
+            case NOT_PRESENT -> NicNotPresent;
             case LACP_NEGOTIATION, OTHER_AGGREGATOR -> LacpNegotiationIssue;
             case STANDBY, MIN_LINKS -> AdministrativeDecision;
             case UNSTABLE -> WaitingForStableConnectivity;

@@ -7,8 +7,10 @@ package io.lacpd.team.member;
 public enum FailureReason {
     /** The member transmits (Windows: NoFailure). */
     NO_FAILURE,
-    /** No carrier, or the interface is gone (Windows: PhysicalMediaDisconnected). */
+    /** No carrier (Windows: PhysicalMediaDisconnected). */
     LINK_DOWN,
+    /** The member's interface does not exist: not created yet, or deleted (Windows: NicNotPresent). */
+    NOT_PRESENT,
     /**
      * LACP has not put the member in Distributing: no partner, not selected, partner not in sync, ... (Windows:
      * LacpNegotiationIssue).

@@ -309,6 +309,7 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
         return switch (m.reason()) {
             case NO_FAILURE -> null;
             case LINK_DOWN -> "link down";
+            case NOT_PRESENT -> "not present";
             case LACP_NEGOTIATION -> lacpReason(p, "LACP has not put it in Distributing");
             case OTHER_AGGREGATOR -> "in aggregator " + p.aggregatorId() + ", not the active one (another partner or key)";
             case STANDBY -> "standby: an active member has link";

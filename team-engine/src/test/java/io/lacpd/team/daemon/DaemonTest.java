@@ -135,7 +135,7 @@ class DaemonTest {
         lab.inNs("A", "ip", "link", "del", "eth2"); // deletes both ends of the pair
         lab.await("A", portDistributing("eth2", false), 2_000);
         lab.await("B", portDistributing("eth2", false), 2_000);
-        assertEquals("link down", lab.port("A", "eth2").get("failure_reason").asText());
+        assertEquals("not present", lab.port("A", "eth2").get("failure_reason").asText());
         lab.recreateLink(2);
         lab.await("A", allDistributing(2), 10_000);
         lab.await("B", allDistributing(2), 5_000);
@@ -166,7 +166,8 @@ class DaemonTest {
         while (!lab.readLog("A").contains("reload failed") && System.nanoTime() - end < 0) {
             Thread.sleep(20);
         }
-        assertTrue(lab.readLog("A").contains("reload failed, keeping the running config: lacp-rate 'medium' (expected: fast|slow)"),
+        assertTrue(lab.readLog("A").contains("reload failed, keeping the running config: " + conf
+                        + " line 2: lacp-rate 'medium' (expected: fast|slow)"),
                 lab.readLog("A"));
         assertTrue(a.isAlive());
     }
@@ -208,7 +209,6 @@ class DaemonTest {
         Path badKey = lab.dir.resolve("bad.conf");
         Files.writeString(badKey, "team = t\nports = eth1\nspeed = 10\n");
         List<List<String>> cases = List.of(
-                List.of("run", "--team", "t", "--ports", "eth9"),
                 List.of("run", "--team", "t", "--ports", "lo"),
                 List.of("run", "--team", "t", "--ports", "eth1,eth1"),
                 List.of("run", "--team", "t", "--ports", "eth1", "--system-mac", "02:00:zz:00:00:01"),
@@ -219,7 +219,6 @@ class DaemonTest {
                 List.of("run", "--team", "--ports", "eth1"),
                 List.of("start"));
         List<String> expected = List.of(
-                "lacpd: no interface 'eth9'",
                 "lacpd: interface 'lo' is not Ethernet",
                 "lacpd: --ports: port eth1 listed twice",
                 "lacpd: --system-mac: bad MAC address '02:00:zz:00:00:01' (expected: six hex octets like 02:00:00:00:00:0a)",
@@ -228,7 +227,7 @@ class DaemonTest {
                 "lacpd: unknown flag --frobnicate",
                 "lacpd: cannot read config file /dev/zero: not a regular file",
                 "lacpd: --team needs a value",
-                "lacpd: unknown command 'start' (expected: run)");
+                "lacpd: unknown command 'start' (expected: run, check, demo)");
         for (int i = 0; i < cases.size(); i++) {
             List<String> args = new java.util.ArrayList<>(cases.get(i));
             if (args.get(0).equals("run")) {

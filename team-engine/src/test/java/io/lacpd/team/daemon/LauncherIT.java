@@ -69,6 +69,27 @@ class LauncherIT {
         String maps = Files.readString(Path.of("/proc", Long.toString(a.pid()), "maps"));
         assertTrue(maps.contains(archive.toString()), "the daemon maps the archive:\n" + lab.readLog("A"));
         assertFalse(lab.readLog("A").contains("warning"), lab.readLog("A"));
+        String pid = Long.toString(a.pid());
+        assertTrue(List.of(NetnsLab.run("pidof", "lacpd").strip().split(" ")).contains(pid), "pidof lacpd finds it");
+        assertTrue(List.of(NetnsLab.run("pgrep", "-x", "lacpd").strip().split("\n")).contains(pid), "so does pgrep -x");
+    }
+
+    @Test
+    void theLaunchersWorkThroughSymlinks() throws Exception {
+        Path dir = Files.createTempDirectory("lacpd-links-");
+        try {
+            for (String launcher : List.of("lacpd", "lacpctl")) {
+                Path link = Files.createSymbolicLink(dir.resolve(launcher), projectRoot().resolve(launcher));
+                Process p = new ProcessBuilder(link.toString(), "--version").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes());
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue(), out);
+                assertTrue(out.startsWith(launcher + " "), out);
+                Files.delete(link);
+            }
+        } finally {
+            Files.delete(dir);
+        }
     }
 
     @Test
