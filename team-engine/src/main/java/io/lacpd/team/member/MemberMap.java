@@ -25,6 +25,7 @@ public final class MemberMap {
     private final Member[] bySlot = new Member[MAX_MEMBERS];
     private final byte[] buckets;
     private final int transmitting;
+    private final int[] bucketCounts = new int[MAX_MEMBERS];
 
     /**
      * @param version  increases with each map a team publishes
@@ -53,6 +54,9 @@ public final class MemberMap {
         for (byte b : this.buckets) {
             if (b != NONE && (bySlot[b] == null || !bySlot[b].transmit())) {
                 throw new IllegalArgumentException("bucket owner " + b + " is not a member that may transmit");
+            }
+            if (b != NONE) {
+                bucketCounts[b]++;
             }
         }
     }
@@ -102,13 +106,7 @@ public final class MemberMap {
 
     /** How many buckets this slot owns. */
     public int bucketsOf(int slot) {
-        int n = 0;
-        for (byte b : buckets) {
-            if (b == slot) {
-                n++;
-            }
-        }
-        return n;
+        return bucketCounts[slot];
     }
 
     /** A copy of the bucket table, for building the next map. */
