@@ -4,9 +4,15 @@ import io.lacpd.team.member.MemberMap;
 
 /**
  * Where each recent flow is being sent, so that {@code dynamic} moves a flow to its bucket's current owner only
- * at a flowlet boundary: after a pause of at least {@link #gapNanos()} (then the frames already queued on the old
- * member have left and the move cannot reorder the flow), or at once when its member may no longer transmit.
- * Rebalancing changes bucket owners in the member map; this table is what makes flows follow them gently.
+ * at a flowlet boundary: after a pause of at least {@link #gapNanos()} and, when the send queues can be observed
+ * ({@link #observeQueues}), once the old member's queue no longer holds the flow's last frame; then the move
+ * cannot reorder the flow. A flow whose member may no longer transmit moves at once. Rebalancing changes bucket
+ * owners in the member map; this table is what makes flows follow them gently.
+ *
+ * <p>The queue test: the table counts the octets it sent on each slot, and marks each flow with that count after
+ * its last frame. The old member's queue is a FIFO; when it holds no more than was sent there after the mark, the
+ * flow's frames are all out. The kernel's count is of buffer sizes, never below the frames' length, so the test
+ * errs on the side of waiting.
  *
  * <p>Fixed-size open addressing over primitive arrays, keyed by the 64-bit flow hash: no allocation, no clock
  * ({@code now} is passed in, any monotonic nanoseconds, compared overflow-safely). A flow idle for the gap may
@@ -26,7 +32,13 @@ public final class FlowletTable {
     private final long[] keys;
     private final long[] lastSeen;
     private final byte[] slots;
+    private final long[] marks;
+    private final long[] sent = new long[MemberMap.MAX_MEMBERS];
+    private QueueDepth queues;
+    /** The entry of the frame {@link #choose} decided last. */
+    private int lastIndex;
     private long moves;
+    private long held;
     private long failovers;
     private long evictions;
 
@@ -48,6 +60,12 @@ public final class FlowletTable {
         this.keys = new long[capacity];
         this.lastSeen = new long[capacity];
         this.slots = new byte[capacity];
+        this.marks = new long[capacity];
+    }
+
+    /** From now on a flow moves only once {@code depth} says its last frame has left the old member's queue. */
+    public void observeQueues(QueueDepth depth) {
+        this.queues = depth;
     }
 
     /**
@@ -58,6 +76,23 @@ public final class FlowletTable {
      * @return the flow's current slot while it is live and that slot may transmit, else {@code bucketSlot}
      */
     public int slot(long flowHash, int bucketSlot, MemberMap map, long now) {
+        return slot(flowHash, bucketSlot, map, now, 0);
+    }
+
+    /**
+     * As {@link #slot(long, int, MemberMap, long)}, for a frame of {@code length} octets, counted on the slot
+     * returned for the queue test.
+     */
+    public int slot(long flowHash, int bucketSlot, MemberMap map, long now, int length) {
+        int chosen = choose(flowHash, bucketSlot, map, now);
+        if (chosen != MemberMap.NONE) {
+            sent[chosen] += length;
+            marks[lastIndex] = sent[chosen];
+        }
+        return chosen;
+    }
+
+    private int choose(long flowHash, int bucketSlot, MemberMap map, long now) {
         if (bucketSlot == MemberMap.NONE) {
             return MemberMap.NONE;
         }
@@ -71,6 +106,7 @@ public final class FlowletTable {
             int idx = (start + i) & mask;
             long k = keys[idx];
             if (k == key) {
+                lastIndex = idx;
                 return follow(idx, bucketSlot, map, now);
             }
             if (k == EMPTY) {
@@ -96,6 +132,7 @@ public final class FlowletTable {
         keys[reuse] = key;
         lastSeen[reuse] = now;
         slots[reuse] = (byte) bucketSlot;
+        lastIndex = reuse;
         return bucketSlot;
     }
 
@@ -106,8 +143,12 @@ public final class FlowletTable {
             chosen = bucketSlot;
             failovers++;
         } else if (now - lastSeen[idx] >= gapNanos && current != bucketSlot) {
-            chosen = bucketSlot;
-            moves++;
+            if (queues != null && queues.queuedBytes(current) > sent[current] - marks[idx]) {
+                held++; // the flow's last frame may still be queued: wait for its next pause
+            } else {
+                chosen = bucketSlot;
+                moves++;
+            }
         }
         slots[idx] = (byte) chosen;
         lastSeen[idx] = now;
@@ -127,6 +168,11 @@ public final class FlowletTable {
     /** Flows moved to their bucket's owner at a flowlet boundary. */
     public long moves() {
         return moves;
+    }
+
+    /** Moves put off because the old member's queue might still hold the flow's last frame. */
+    public long held() {
+        return held;
     }
 
     /** Flows moved at once because their member stopped transmitting. */
