@@ -54,12 +54,13 @@ import java.util.function.Function;
  * @param controlSocket where lacpctl reaches the daemon
  * @param configFile    the file the settings came from, or null; SIGHUP reads it again
  * @param lacpOptions   the further LACP options: Aggregate_Wait_Time, the partner admin values, ...
+ * @param balance       the load-balancing options: the flowlet gap of {@code dynamic}
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
                            MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, DataPlane dataPlane,
                            String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile,
-                           LacpOptions lacpOptions) {
+                           LacpOptions lacpOptions, BalanceOptions balance) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
@@ -71,9 +72,9 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "team-interface", "team-mac",
             "control-socket");
 
-    /** Every key a config file may hold: {@link #KEYS} and the {@link LacpOptions}' keys. */
+    /** Every key a config file may hold: {@link #KEYS}, the {@link LacpOptions}' and the {@link BalanceOptions}' keys. */
     private static boolean known(String key) {
-        return KEYS.contains(key) || LacpOptions.KEYS.contains(key);
+        return KEYS.contains(key) || LacpOptions.KEYS.contains(key) || BalanceOptions.KEYS.contains(key);
     }
 
     /** Parses the arguments after {@code lacpd run}. */
@@ -208,17 +209,19 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         Path socket = s.containsKey("control-socket") ? Path.of(s.get("control-socket"))
                 : SOCKET_DIRECTORY.resolve(team + ".sock");
         return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
-                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label));
+                loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label),
+                BalanceOptions.parse(s, label));
     }
 
     /**
      * These settings, but with the team name, mode, data plane, team interface and control socket of the running
-     * config: a reload cannot change those, as they name the daemon, its interface and where lacpctl finds it.
+     * config: a reload cannot change those, as they name the daemon, its interface and where lacpctl finds it; nor
+     * the load-balancing algorithm and its options, which the transmit thread was built with.
      */
     public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
         return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
                 portPriority, muxControl, running.loadBalancing, running.dataPlane, running.teamInterface, running.teamMac,
-                running.controlSocket, configFile, lacpOptions);
+                running.controlSocket, configFile, lacpOptions, running.balance);
     }
 
     /** The LACP system settings of this team. */

@@ -9,7 +9,9 @@ import io.lacpd.team.datapath.DataPlane;
 import io.lacpd.team.balance.FlowHash;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.Distributor;
+import io.lacpd.team.datapath.BucketBytes;
 import io.lacpd.team.datapath.FlowletTable;
+import io.lacpd.team.datapath.VirtualPortTable;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.runtime.TeamDataPath;
 import io.lacpd.team.status.DataPlaneStatus;
@@ -53,11 +55,8 @@ public final class Lacpd {
     private static final int CAP_NET_RAW = 13;
     /** Flows the dynamic algorithm tracks at most. */
     private static final int FLOWLETS = 4096;
-    /**
-     * The pause after which a dynamic flow may move: longer than the queue it leaves behind on its old member, so
-     * the move cannot reorder it (1 ms is safe on NICs, 500 us would do on veth).
-     */
-    private static final long FLOWLET_GAP = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Virtual ports (source MACs) the hyperv-port algorithm tracks at most. */
+    private static final int VIRTUAL_PORTS = 4096;
 
     private final List<String> args;
     private final Log log;
@@ -72,6 +71,10 @@ public final class Lacpd {
     private MacAddress teamMac;
     private int teamMtu;
     private ControlServer control;
+    /** {@code dynamic}'s bytes per bucket, written by the transmit thread; null otherwise. */
+    private BucketBytes bucketBytes;
+    /** {@code dynamic}'s periodic rebalancing, with the data plane; null otherwise. */
+    private Rebalancing rebalancing;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Lacpd(List<String> args, DaemonConfig config) {
@@ -138,6 +141,9 @@ public final class Lacpd {
                 team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
         r.start();
         runtime = r;
+        if (bucketBytes != null) {
+            rebalancing = Rebalancing.start(config.team(), bucketBytes, r, team);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
@@ -161,7 +167,9 @@ public final class Lacpd {
         }
         teamMac = config.teamMac() != null ? config.teamMac() : monitor.read(config.ports().get(0)).mac();
         teamMtu = config.ports().stream().mapToInt(p -> monitor.read(p).mtu()).min().orElseThrow();
-        TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor(config.loadBalancing()));
+        Distributor distributor = distributor(config.loadBalancing(), config.balance());
+        TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor);
+        bucketBytes = distributor.bucketBytes();
         dataPath = path; // from here on stop() closes it, giving back the members taken so far
         for (Map.Entry<String, Integer> e : numbers.entrySet()) {
             try {
@@ -175,12 +183,17 @@ public final class Lacpd {
 
     /**
      * The transmit thread's distributor: with {@code dynamic}, a flowlet table lets a flow follow its bucket to
-     * another member only after a pause of {@link #FLOWLET_GAP}, which cannot reorder it.
+     * another member only after a pause of the flowlet gap, which cannot reorder it; with {@code hyperv-port}, a
+     * virtual port table binds each source MAC to a member.
      */
-    private static Distributor distributor(LoadBalancingAlgorithm algorithm) {
-        return algorithm == LoadBalancingAlgorithm.DYNAMIC
-                ? new Distributor(algorithm, FlowHash.DEFAULT_SEED, new FlowletTable(FLOWLETS, FLOWLET_GAP))
-                : new Distributor(algorithm);
+    private static Distributor distributor(LoadBalancingAlgorithm algorithm, BalanceOptions options) {
+        return switch (algorithm) {
+            case DYNAMIC -> new Distributor(algorithm, FlowHash.DEFAULT_SEED,
+                    new FlowletTable(FLOWLETS, options.flowletGapNanos()));
+            case HYPERV_PORT -> new Distributor(algorithm, FlowHash.DEFAULT_SEED, null,
+                    new VirtualPortTable(VIRTUAL_PORTS, VirtualPortTable.DEFAULT_AGEING_NANOS));
+            default -> new Distributor(algorithm);
+        };
     }
 
     /** The team's new member map, into the data path: called on the loop thread when what it reads changes. */
@@ -249,6 +262,9 @@ public final class Lacpd {
         if (stopped.getCount() == 0) {
             return;
         }
+        if (rebalancing != null) {
+            rebalancing.close();
+        }
         if (runtime != null) {
             runtime.close();
             log.line(runtime.partnersTold() ? "stopped: partners told" : "stopped: partners not told, they time out");
@@ -283,8 +299,8 @@ public final class Lacpd {
         }
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
         if (!applied.equals(next)) {
-            log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC or control"
-                    + " socket applies at the next start only");
+            log.line("reload: a new team name, mode, load-balancing, flowlet gap, data plane, team interface, team MAC or"
+                    + " control socket applies at the next start only");
         }
         Map<String, Integer> before = portNumbers.renumber(config.ports()); // the running numbers, unchanged
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();

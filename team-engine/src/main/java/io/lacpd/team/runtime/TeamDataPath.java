@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The transmit thread reads a frame from the TAP, sets its hdr_len from csum_start and the transport header
  * ({@link VnetHeader#fixHdrLen}), asks the {@link Distributor} for a slot at the current time (read once per TAP
- * read, and only when the distributor keeps a flowlet table) and sends the frame there whole. The receive thread
+ * read, and only when the distributor keeps a flowlet or virtual port table) and sends the frame there whole. The receive thread
  * polls the members, takes up to {@value #RECEIVE_BATCH} frames from each in turn, leaves Slow Protocols frames
  * to LACP's own capture, drops what a member may not receive, puts back the VLAN tag the kernel took off
  * ({@link VlanTag#insert} into the headroom before the frame), fixes hdr_len and writes the frame to the TAP. A
@@ -80,7 +80,7 @@ public final class TeamDataPath implements AutoCloseable {
     private final TapDevice tap;
     private final MacAddress teamMac;
     private final Distributor distributor;
-    /** Whether the distributor keeps a flowlet table, the only thing that needs the clock. */
+    /** Whether the distributor keeps a flowlet or virtual port table, the only things that need the clock. */
     private final boolean clocked;
     private final AtomicReference<MemberMap> map = new AtomicReference<>(MemberMap.EMPTY);
     private volatile Slots slots = new Slots(0, new PacketSocket[MemberMap.MAX_MEMBERS]);
@@ -101,7 +101,10 @@ public final class TeamDataPath implements AutoCloseable {
         this.tap = tap;
         this.teamMac = teamMac;
         this.distributor = distributor;
-        this.clocked = distributor.flowlets() != null;
+        this.clocked = distributor.clocked();
+        if (distributor.flowlets() != null) {
+            distributor.flowlets().observeQueues(this::queuedBytes); // asked on the transmit thread
+        }
         this.txWake = txWake;
         this.rxWake = rxWake;
         wakeValue.setLong(0, 1);
@@ -239,6 +242,12 @@ public final class TeamDataPath implements AutoCloseable {
             Thread.onSpinWait();
             Thread.yield();
         }
+    }
+
+    /** What the member in this slot still holds of our sends, for the flowlet table; 0 for an empty slot. */
+    private long queuedBytes(int slot) {
+        PacketSocket socket = slots.sockets()[slot];
+        return socket == null ? 0 : socket.queuedBytes();
     }
 
     private void wake(int eventFd) {

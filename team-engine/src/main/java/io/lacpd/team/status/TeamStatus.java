@@ -14,6 +14,7 @@ import io.lacpd.team.TeamState;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.member.FailureReason;
+import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.member.MemberStatus;
 import io.lacpd.team.mode.TeamingMode;
 
@@ -264,6 +265,14 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
     /** How many of the hash buckets this member transmits. */
     public int buckets(MemberStatus m) {
         return m == null ? 0 : team.map().bucketsOf(m.slot());
+    }
+
+    /**
+     * This member's share of the team's outbound flows, as a fraction to three places: its buckets of the 256,
+     * which follow the link speeds (and, with {@code dynamic}, the load).
+     */
+    public double share(MemberStatus m) {
+        return Math.round(buckets(m) * 1000.0 / MemberMap.BUCKETS) / 1000.0;
     }
 
     /** Why a port carries no team traffic, or null when it does. */

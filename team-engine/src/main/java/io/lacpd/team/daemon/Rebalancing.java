@@ -1,0 +1,54 @@
+package io.lacpd.team.daemon;
+
+import io.lacpd.team.Team;
+import io.lacpd.team.balance.Rebalancer;
+import io.lacpd.team.datapath.BucketBytes;
+import io.lacpd.team.member.MemberMap;
+import io.lacpd.transport.LacpRuntime;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code dynamic}'s periodic rebalancing: a timer thread that, every {@link #INTERVAL_MILLIS} ms, hands the LACP
+ * loop a round of the team's {@link Rebalancer}; on the loop, the round reads the bytes per bucket the transmit
+ * thread counted and lets the {@link Team} publish the moved buckets, as every other change to the member map is
+ * published. The rebalancer's state is touched on the loop thread only.
+ */
+final class Rebalancing implements AutoCloseable {
+
+    /**
+     * Between two rounds. A second: a few rounds settle an imbalance within seconds, and with the loads halved
+     * each round a second's burst weighs little a few seconds on (Open vSwitch rebalances every 10 s, teamd every
+     * 5 s: both settle slower).
+     */
+    static final long INTERVAL_MILLIS = 1000;
+
+    private final ScheduledExecutorService timer;
+
+    private Rebalancing(ScheduledExecutorService timer) {
+        this.timer = timer;
+    }
+
+    /** Starts the rounds for this team. */
+    static Rebalancing start(String team, BucketBytes bytes, LacpRuntime runtime, Team t) {
+        Rebalancer rebalancer = new Rebalancer(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS) / 2);
+        long[] counts = new long[MemberMap.BUCKETS];
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "team-rebalance-" + team);
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleWithFixedDelay(() -> runtime.execute((system, now) -> {
+            bytes.read(counts);
+            t.rebalance(rebalancer, counts, now);
+        }), INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        return new Rebalancing(timer);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
