@@ -142,7 +142,7 @@ public final class Lacpd {
         r.start();
         runtime = r;
         if (bucketBytes != null) {
-            rebalancing = Rebalancing.start(config.team(), bucketBytes, r, team);
+            rebalancing = Rebalancing.start(config.team(), bucketBytes, r, team, log::line);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());

@@ -3,9 +3,13 @@ package io.lacpd.team.daemon;
 import io.lacpd.team.Team;
 import io.lacpd.team.balance.Rebalancer;
 import io.lacpd.team.datapath.BucketBytes;
+import io.lacpd.team.member.Member;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.transport.LacpRuntime;
 
+import java.util.Locale;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@code dynamic}'s periodic rebalancing: a timer thread that, every {@link #INTERVAL_MILLIS} ms, hands the LACP
  * loop a round of the team's {@link Rebalancer}; on the loop, the round reads the bytes per bucket the transmit
  * thread counted and lets the {@link Team} publish the moved buckets, as every other change to the member map is
- * published. The rebalancer's state is touched on the loop thread only.
+ * published. The rebalancer's state is touched on the loop thread only. A round that moves buckets is logged
+ * with the members' shares after it.
  */
 final class Rebalancing implements AutoCloseable {
 
@@ -31,8 +36,9 @@ final class Rebalancing implements AutoCloseable {
         this.timer = timer;
     }
 
-    /** Starts the rounds for this team. */
-    static Rebalancing start(String team, BucketBytes bytes, LacpRuntime runtime, Team t) {
+    /** Starts the rounds for this team; {@code log} takes a line for each round that moved buckets. */
+    static Rebalancing start(String team, BucketBytes bytes, LacpRuntime runtime, Team t, Consumer<String> log) {
+        // half the timer's interval: a round the loop runs a little early is not refused
         Rebalancer rebalancer = new Rebalancer(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS) / 2);
         long[] counts = new long[MemberMap.BUCKETS];
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -40,11 +46,27 @@ final class Rebalancing implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        long[] moved = {0};
         timer.scheduleWithFixedDelay(() -> runtime.execute((system, now) -> {
             bytes.read(counts);
-            t.rebalance(rebalancer, counts, now);
+            if (t.rebalance(rebalancer, counts, now)) {
+                log.accept("rebalanced by load: " + (rebalancer.moves() - moved[0]) + " buckets moved; shares "
+                        + shares(t.current()));
+                moved[0] = rebalancer.moves();
+            }
         }), INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         return new Rebalancing(timer);
+    }
+
+    /** "eth1 0.508, eth2 0.492": each transmitting member's share of the buckets. */
+    static String shares(MemberMap map) {
+        StringJoiner j = new StringJoiner(", ");
+        for (Member m : map.members()) {
+            if (m.transmit()) {
+                j.add(m.name() + " " + String.format(Locale.ROOT, "%.3f", map.bucketsOf(m.slot()) / (double) MemberMap.BUCKETS));
+            }
+        }
+        return j.toString();
     }
 
     @Override
