@@ -9,7 +9,6 @@ import io.lacpd.team.datapath.DataPlane;
 import io.lacpd.team.balance.FlowHash;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.Distributor;
-import io.lacpd.team.datapath.BucketBytes;
 import io.lacpd.team.datapath.FlowletTable;
 import io.lacpd.team.datapath.VirtualPortTable;
 import io.lacpd.team.member.MemberMap;
@@ -71,8 +70,8 @@ public final class Lacpd {
     private MacAddress teamMac;
     private int teamMtu;
     private ControlServer control;
-    /** {@code dynamic}'s bytes per bucket, written by the transmit thread; null otherwise. */
-    private BucketBytes bucketBytes;
+    /** The transmit thread's distributor when it is {@code dynamic}'s (with the data plane); null otherwise. */
+    private Distributor dynamic;
     /** {@code dynamic}'s periodic rebalancing, with the data plane; null otherwise. */
     private Rebalancing rebalancing;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -141,8 +140,8 @@ public final class Lacpd {
                 team.onLink(state.name(), state.exists() && state.up(), state.mac(), state.speedMbps(), now)));
         r.start();
         runtime = r;
-        if (bucketBytes != null) {
-            rebalancing = Rebalancing.start(config.team(), bucketBytes, r, team, log::line);
+        if (dynamic != null) {
+            rebalancing = Rebalancing.start(config.team(), dynamic, r, team, log::line);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
@@ -169,7 +168,7 @@ public final class Lacpd {
         teamMtu = config.ports().stream().mapToInt(p -> monitor.read(p).mtu()).min().orElseThrow();
         Distributor distributor = distributor(config.loadBalancing(), config.balance());
         TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor);
-        bucketBytes = distributor.bucketBytes();
+        dynamic = distributor.bucketBytes() != null ? distributor : null;
         dataPath = path; // from here on stop() closes it, giving back the members taken so far
         for (Map.Entry<String, Integer> e : numbers.entrySet()) {
             try {

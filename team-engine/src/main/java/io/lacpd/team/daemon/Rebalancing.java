@@ -3,6 +3,8 @@ package io.lacpd.team.daemon;
 import io.lacpd.team.Team;
 import io.lacpd.team.balance.Rebalancer;
 import io.lacpd.team.datapath.BucketBytes;
+import io.lacpd.team.datapath.Distributor;
+import io.lacpd.team.datapath.FlowletTable;
 import io.lacpd.team.member.Member;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.transport.LacpRuntime;
@@ -19,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * loop a round of the team's {@link Rebalancer}; on the loop, the round reads the bytes per bucket the transmit
  * thread counted and lets the {@link Team} publish the moved buckets, as every other change to the member map is
  * published. The rebalancer's state is touched on the loop thread only. A round that moves buckets is logged
- * with the members' shares after it.
+ * with the members' shares after it and the flowlet table's counts.
  */
 final class Rebalancing implements AutoCloseable {
 
@@ -37,7 +39,9 @@ final class Rebalancing implements AutoCloseable {
     }
 
     /** Starts the rounds for this team; {@code log} takes a line for each round that moved buckets. */
-    static Rebalancing start(String team, BucketBytes bytes, LacpRuntime runtime, Team t, Consumer<String> log) {
+    static Rebalancing start(String team, Distributor distributor, LacpRuntime runtime, Team t, Consumer<String> log) {
+        BucketBytes bytes = distributor.bucketBytes();
+        FlowletTable flowlets = distributor.flowlets();
         // half the timer's interval: a round the loop runs a little early is not refused
         Rebalancer rebalancer = new Rebalancer(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS) / 2);
         long[] counts = new long[MemberMap.BUCKETS];
@@ -50,8 +54,10 @@ final class Rebalancing implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> runtime.execute((system, now) -> {
             bytes.read(counts);
             if (t.rebalance(rebalancer, counts, now)) {
-                log.accept("rebalanced by load: " + (rebalancer.moves() - moved[0]) + " buckets moved; shares "
-                        + shares(t.current()));
+                long n = rebalancer.moves() - moved[0];
+                log.accept("rebalanced by load: " + n + (n == 1 ? " bucket" : " buckets") + " moved; shares "
+                        + shares(t.current()) + "; flows moved at a pause so far " + flowlets.moves()
+                        + ", moves put off for a queue " + flowlets.held());
                 moved[0] = rebalancer.moves();
             }
         }), INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);

@@ -2,6 +2,9 @@ package io.lacpd.team.datapath;
 
 import io.lacpd.team.member.MemberMap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Where each recent flow is being sent, so that {@code dynamic} moves a flow to its bucket's current owner only
  * at a flowlet boundary: after a pause of at least {@link #gapNanos()} and, when the send queues can be observed
@@ -18,7 +21,8 @@ import io.lacpd.team.member.MemberMap;
  * ({@code now} is passed in, any monotonic nanoseconds, compared overflow-safely). A flow idle for the gap may
  * move anyway, so its entry is as good as free and is reused without a delete; only when all
  * {@value #PROBES} entries of a probe window belong to live flows is the longest-idle one evicted (counted: the
- * evicted flow may then move without a gap). One table per transmitting thread, not thread-safe.
+ * evicted flow may then move without a gap). One table per transmitting thread, not thread-safe; its counters
+ * may be read from any thread.
  */
 public final class FlowletTable {
 
@@ -26,6 +30,11 @@ public final class FlowletTable {
     public static final int PROBES = 8;
 
     private static final long EMPTY = 0;
+    private static final int MOVES = 0;
+    private static final int HELD = 1;
+    private static final int FAILOVERS = 2;
+    private static final int EVICTIONS = 3;
+    private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long gapNanos;
     private final int mask;
@@ -37,10 +46,8 @@ public final class FlowletTable {
     private QueueDepth queues;
     /** The entry of the frame {@link #choose} decided last. */
     private int lastIndex;
-    private long moves;
-    private long held;
-    private long failovers;
-    private long evictions;
+    /** {@link #MOVES}, {@link #HELD}, {@link #FAILOVERS}, {@link #EVICTIONS}: one writer, read from any thread. */
+    private final long[] counts = new long[4];
 
     /**
      * @param capacity flows tracked at most, a power of two, at least {@value #PROBES}
@@ -127,7 +134,7 @@ public final class FlowletTable {
         }
         if (reuse < 0) {
             reuse = oldest;
-            evictions++;
+            count(EVICTIONS);
         }
         keys[reuse] = key;
         lastSeen[reuse] = now;
@@ -141,18 +148,27 @@ public final class FlowletTable {
         int chosen = current;
         if (!map.mayTransmit(current)) {
             chosen = bucketSlot;
-            failovers++;
+            count(FAILOVERS);
         } else if (now - lastSeen[idx] >= gapNanos && current != bucketSlot) {
             if (queues != null && queues.queuedBytes(current) > sent[current] - marks[idx]) {
-                held++; // the flow's last frame may still be queued: wait for its next pause
+                count(HELD); // the flow's last frame may still be queued: wait for its next pause
             } else {
                 chosen = bucketSlot;
-                moves++;
+                count(MOVES);
             }
         }
         slots[idx] = (byte) chosen;
         lastSeen[idx] = now;
         return chosen;
+    }
+
+    /** A plain read and an opaque write: the writing thread's own count, seen whole by a reader elsewhere. */
+    private void count(int i) {
+        COUNTS.setOpaque(counts, i, counts[i] + 1);
+    }
+
+    private long read(int i) {
+        return (long) COUNTS.getOpaque(counts, i);
     }
 
     /** The pause after which a flow may move. */
@@ -167,21 +183,21 @@ public final class FlowletTable {
 
     /** Flows moved to their bucket's owner at a flowlet boundary. */
     public long moves() {
-        return moves;
+        return read(MOVES);
     }
 
     /** Moves put off because the old member's queue might still hold the flow's last frame. */
     public long held() {
-        return held;
+        return read(HELD);
     }
 
     /** Flows moved at once because their member stopped transmitting. */
     public long failovers() {
-        return failovers;
+        return read(FAILOVERS);
     }
 
     /** Live flows forgotten for lack of room in their probe window. */
     public long evictions() {
-        return evictions;
+        return read(EVICTIONS);
     }
 }
