@@ -21,10 +21,10 @@ public record BalanceOptions(int flowletGapMicros) {
     static final int MAX_FLOWLET_GAP_MICROS = 1_000_000;
 
     /**
-     * Every option at its default. The gap: longer than the delay between two members' paths beyond our send
-     * queue, measured on veth (docs/benchmarks.md, "Flowlet gap").
+     * Every option at its default. The gap: longer than the partner can hold one member's frames back behind the
+     * other's, one receive batch at the measured frame rate (docs/benchmarks.md, "Flowlet gap").
      */
-    public static final BalanceOptions DEFAULTS = new BalanceOptions(500);
+    public static final BalanceOptions DEFAULTS = new BalanceOptions(1000);
 
     /** Reads the options from the merged settings; {@code label} names a key as the user gave it. */
     static BalanceOptions parse(Map<String, String> s, Function<String, String> label) throws ConfigException {

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.Distributor;
 import io.lacpd.team.datapath.VlanTag;
@@ -80,6 +81,8 @@ public final class TeamDataPath implements AutoCloseable {
     private final TapDevice tap;
     private final MacAddress teamMac;
     private final Distributor distributor;
+    /** Whether the members receive for every MAC: the algorithms whose inbound traffic is the virtual ports'. */
+    private final boolean promiscuous;
     /** Whether the distributor keeps a flowlet or virtual port table, the only things that need the clock. */
     private final boolean clocked;
     private final AtomicReference<MemberMap> map = new AtomicReference<>(MemberMap.EMPTY);
@@ -102,6 +105,8 @@ public final class TeamDataPath implements AutoCloseable {
         this.teamMac = teamMac;
         this.distributor = distributor;
         this.clocked = distributor.clocked();
+        this.promiscuous = distributor.algorithm() == LoadBalancingAlgorithm.HYPERV_PORT
+                || distributor.algorithm() == LoadBalancingAlgorithm.DYNAMIC;
         if (distributor.flowlets() != null) {
             distributor.flowlets().observeQueues(this::queuedBytes); // asked on the transmit thread
         }
@@ -185,7 +190,8 @@ public final class TeamDataPath implements AutoCloseable {
     }
 
     /**
-     * Takes the interface {@code name} into the team at {@code slot} (see {@link MemberIsolation}) and opens its
+     * Takes the interface {@code name} into the team at {@code slot} (see {@link MemberIsolation}; promiscuous with
+     * {@code hyperv-port} and {@code dynamic}, whose virtual machines' frames come to their own MACs) and opens its
      * data socket. Frames flow on it once a published map lets them.
      *
      * @throws IOException           with one line when the NIC is refused (in another team, has an address) or
@@ -203,7 +209,7 @@ public final class TeamDataPath implements AutoCloseable {
         if (isolations[slot] != null) {
             throw new IllegalStateException("slot " + slot + " holds " + isolations[slot].name());
         }
-        MemberIsolation isolation = MemberIsolation.take(name, teamMac);
+        MemberIsolation isolation = MemberIsolation.take(name, teamMac, promiscuous);
         PacketSocket socket;
         try {
             socket = PacketSocket.open(name);

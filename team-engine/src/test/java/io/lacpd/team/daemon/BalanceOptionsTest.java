@@ -20,14 +20,14 @@ class BalanceOptionsTest {
     }
 
     @Test
-    void theFlowletGapIsFiveHundredMicrosecondsUnlessSetByFlagOrFile() throws Exception {
-        assertEquals(500, parse("--team", "t", "--ports", "eth1").balance().flowletGapMicros());
+    void theFlowletGapIsAMillisecondUnlessSetByFlagOrFile() throws Exception {
+        assertEquals(1000, parse("--team", "t", "--ports", "eth1").balance().flowletGapMicros());
         DaemonConfig flag = parse("--team", "t", "--ports", "eth1", "--load-balancing", "Dynamic", "--flowlet-gap", "250");
         assertEquals(250, flag.balance().flowletGapMicros());
         assertEquals(250_000, flag.balance().flowletGapNanos());
         Path file = dir.resolve("t.conf");
-        Files.writeString(file, "team = t\nports = eth1\nflowlet-gap = 1000\n");
-        assertEquals(1000, parse("--config", file.toString()).balance().flowletGapMicros());
+        Files.writeString(file, "team = t\nports = eth1\nflowlet-gap = 700\n");
+        assertEquals(700, parse("--config", file.toString()).balance().flowletGapMicros());
     }
 
     @Test
