@@ -32,7 +32,8 @@ public record BalanceOptions(int flowletGapMicros) {
         String v = s.get("flowlet-gap");
         if (v != null) {
             String value = v.strip();
-            if (!value.matches("\\d{1,7}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_FLOWLET_GAP_MICROS) {
+            if (!value.matches("\\d{1,7}") || Integer.parseInt(value) < 1
+                    || Integer.parseInt(value) > MAX_FLOWLET_GAP_MICROS) {
                 throw new ConfigException(label.apply("flowlet-gap") + " '" + value + "' (expected: microseconds, 1.."
                         + MAX_FLOWLET_GAP_MICROS + ")");
             }

@@ -72,7 +72,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "team-interface", "team-mac",
             "control-socket");
 
-    /** Every key a config file may hold: {@link #KEYS}, the {@link LacpOptions}' and the {@link BalanceOptions}' keys. */
+    /** Every key a config file may hold: {@link #KEYS}, {@link LacpOptions#KEYS}, {@link BalanceOptions#KEYS}. */
     private static boolean known(String key) {
         return KEYS.contains(key) || LacpOptions.KEYS.contains(key) || BalanceOptions.KEYS.contains(key);
     }

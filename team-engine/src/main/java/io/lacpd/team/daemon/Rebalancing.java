@@ -69,7 +69,8 @@ final class Rebalancing implements AutoCloseable {
         StringJoiner j = new StringJoiner(", ");
         for (Member m : map.members()) {
             if (m.transmit()) {
-                j.add(m.name() + " " + String.format(Locale.ROOT, "%.3f", map.bucketsOf(m.slot()) / (double) MemberMap.BUCKETS));
+                double share = map.bucketsOf(m.slot()) / (double) MemberMap.BUCKETS;
+                j.add(m.name() + " " + String.format(Locale.ROOT, "%.3f", share));
             }
         }
         return j.toString();

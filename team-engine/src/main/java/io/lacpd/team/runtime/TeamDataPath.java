@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The transmit thread reads a frame from the TAP, sets its hdr_len from csum_start and the transport header
  * ({@link VnetHeader#fixHdrLen}), asks the {@link Distributor} for a slot at the current time (read once per TAP
- * read, and only when the distributor keeps a flowlet or virtual port table) and sends the frame there whole. The receive thread
+ * read, and only when the distributor needs the clock) and sends the frame there whole. The receive thread
  * polls the members, takes up to {@value #RECEIVE_BATCH} frames from each in turn, leaves Slow Protocols frames
  * to LACP's own capture, drops what a member may not receive, puts back the VLAN tag the kernel took off
  * ({@link VlanTag#insert} into the headroom before the frame), fixes hdr_len and writes the frame to the TAP. A
