@@ -15,7 +15,9 @@ import java.lang.invoke.VarHandle;
  * <p>The queue test: the table counts the octets it sent on each slot, and marks each flow with that count after
  * its last frame. The old member's queue is a FIFO; when it holds no more than was sent there after the mark, the
  * flow's frames are all out. The kernel's count is of buffer sizes, never below the frames' length, so the test
- * errs on the side of waiting.
+ * errs on the side of waiting. The table counts a frame when it chooses its slot, before the send: a frame the
+ * kernel then refuses (its queue full) is counted without being queued, which the buffer overhead of the frames
+ * really queued (hundreds of octets each) covers unless the refused frame is a large one.
  *
  * <p>Fixed-size open addressing over primitive arrays, keyed by the 64-bit flow hash: no allocation, no clock
  * ({@code now} is passed in, any monotonic nanoseconds, compared overflow-safely). A flow idle for the gap may
