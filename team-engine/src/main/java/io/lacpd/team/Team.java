@@ -8,6 +8,7 @@ import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.core.pdu.PortInfo;
 import io.lacpd.core.pdu.StateBit;
 import io.lacpd.team.balance.BucketTable;
+import io.lacpd.team.balance.Rebalancer;
 import io.lacpd.team.member.FailureReason;
 import io.lacpd.team.member.FlapDamping;
 import io.lacpd.team.member.Member;
@@ -18,6 +19,7 @@ import io.lacpd.team.member.MemberStatus;
 import io.lacpd.team.mode.TeamingMode;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -105,6 +107,8 @@ public final class Team {
     private boolean lacpHeard;
     /** Holds flapping members out, by the policy's damping settings. */
     private final FlapDamping damping;
+    /** By slot, the link speeds the buckets were last spread by. */
+    private int[] weights = new int[MemberMap.MAX_MEMBERS];
 
     /**
      * A team whose members have no link and no LACP state yet.
@@ -389,6 +393,7 @@ public final class Team {
             transmitting = 0;
         }
         if (statuses.equals(before.members()) && mode == before.mode() && policy.equals(before.policy())
+                && Arrays.equals(speeds(transmitting), weights)
                 && active == before.activeAggregator() && choice.reason() == before.activeReason()
                 && choice.tie() == before.activeTie() && fallback == before.lacpFallback()) {
             return;
@@ -396,8 +401,11 @@ public final class Team {
         List<Member> dataPath = statuses.stream().map(MemberStatus::member).toList();
         int primary = primary(statuses, mode == TeamingMode.SWITCH_INDEPENDENT || fallbackMember != null);
         MemberMap map = before.map();
-        if (!dataPath.equals(map.members()) || primary != map.primary()) {
-            map = new MemberMap(map.version() + 1, dataPath, BucketTable.next(map.buckets(), transmitting), primary);
+        int[] speeds = speeds(transmitting);
+        if (!dataPath.equals(map.members()) || primary != map.primary() || !Arrays.equals(speeds, weights)) {
+            weights = speeds;
+            map = new MemberMap(map.version() + 1, dataPath, BucketTable.next(map.buckets(), transmitting, speeds),
+                    primary);
         }
         int n = Integer.bitCount(transmitting);
         TeamHealth health = n == 0 ? TeamHealth.DOWN : n == members.size() ? TeamHealth.UP : TeamHealth.DEGRADED;
@@ -424,6 +432,47 @@ public final class Team {
             }
         }
         return MemberMap.NONE;
+    }
+
+    /** By slot, the link speed of each transmitting member (0 when unknown): the buckets are spread by it. */
+    private int[] speeds(int transmitting) {
+        int[] speeds = new int[MemberMap.MAX_MEMBERS];
+        for (MemberConfig m : members) {
+            if ((transmitting & (1 << m.slot())) != 0) {
+                speeds[m.slot()] = link(m).speedMbps();
+            }
+        }
+        return speeds;
+    }
+
+    /**
+     * {@code dynamic}'s periodic rebalancing: gives the rebalancer the bytes each bucket has carried and publishes
+     * the table it returns, when it moved a bucket. Called on the loop thread, like the other inputs.
+     *
+     * @param rebalancer the team's rebalancer
+     * @param bytes      by bucket, the bytes sent since the data path started
+     * @return whether a new map was published
+     */
+    public boolean rebalance(Rebalancer rebalancer, long[] bytes, long now) {
+        TeamState before = published.get();
+        MemberMap map = before.map();
+        int transmitting = 0;
+        for (Member m : map.members()) {
+            if (m.transmit()) {
+                transmitting |= 1 << m.slot();
+            }
+        }
+        byte[] buckets = map.buckets();
+        byte[] next = rebalancer.next(now, buckets, bytes, transmitting, weights);
+        if (next == buckets || Arrays.equals(next, buckets)) {
+            return false;
+        }
+        MemberMap moved = new MemberMap(map.version() + 1, map.members(), next, map.primary());
+        published.set(new TeamState(before.mode(), before.policy(), before.health(), before.activeAggregator(),
+                before.activeReason(), before.activeTie(), before.members(), moved, before.changedAt(),
+                before.lacpFallback()));
+        publisher.accept(moved);
+        return true;
     }
 
     /** min-links: a member that could transmit neither transmits nor receives, and says why. */

@@ -12,9 +12,12 @@ import java.util.Arrays;
  * <ul>
  *   <li>A member that leaves gives up only its own buckets, spread over the rest, least loaded first.</li>
  *   <li>A member that joins takes buckets from the others, most loaded first; no other bucket moves.</li>
- *   <li>Every member ends within one bucket of every other, and the result depends on nothing but the
- *       previous table and the set of members.</li>
+ *   <li>Every member ends within one bucket of its share, and the result depends on nothing but the
+ *       previous table, the set of members and their weights.</li>
  * </ul>
+ *
+ * <p>A member's share is even, or with weights (the link speeds) in proportion to its weight: a 10 Gbit/s member
+ * beside a 1 Gbit/s one takes 233 of the 256 buckets, not 128, where Windows NIC Teaming spreads evenly.
  */
 public final class BucketTable {
 
@@ -29,6 +32,19 @@ public final class BucketTable {
      * @return a new table in which only those slots own buckets; all {@link MemberMap#NONE} when there are none
      */
     public static byte[] next(byte[] previous, int transmitting) {
+        return next(previous, transmitting, null);
+    }
+
+    /**
+     * The next table, each member's share of the buckets in proportion to its weight.
+     *
+     * @param previous     {@value MemberMap#BUCKETS} owners (slots, or {@link MemberMap#NONE}); not modified
+     * @param transmitting the slots that may transmit now: bit {@code s} set for slot {@code s}
+     * @param weights      by slot, each transmitting slot's weight (its link speed in Mbit/s); null, or any
+     *                     transmitting slot's weight 0 (unknown), spreads evenly
+     * @return a new table in which only those slots own buckets; all {@link MemberMap#NONE} when there are none
+     */
+    public static byte[] next(byte[] previous, int transmitting, int[] weights) {
         if (previous.length != MemberMap.BUCKETS) {
             throw new IllegalArgumentException("buckets: got " + previous.length + " (expected: " + MemberMap.BUCKETS + ")");
         }
@@ -47,7 +63,7 @@ public final class BucketTable {
                 load[owner]++;
             }
         }
-        int[] quota = quotas(load, transmitting, n);
+        int[] quota = quotas(load, transmitting, n, weights);
         // Those above their share give up their highest buckets.
         for (int b = table.length - 1; b >= 0; b--) {
             int owner = table[b];
@@ -68,25 +84,48 @@ public final class BucketTable {
     }
 
     /**
-     * Each member's share: {@code BUCKETS / n}, and one more for the {@code BUCKETS % n} members that hold the
-     * most now (ties: the lowest slot), so that a balanced table keeps every bucket it can.
+     * Each member's share: {@code BUCKETS * weight / total weight} rounded down, and one more for the members with
+     * the largest remainders (ties: those that hold the most now, then the lowest slot), so that a balanced table
+     * keeps every bucket it can. Even weights give {@code BUCKETS / n}, one more for the {@code BUCKETS % n}
+     * members that hold the most.
      */
-    private static int[] quotas(int[] load, int transmitting, int n) {
-        int base = MemberMap.BUCKETS / n;
-        int extra = MemberMap.BUCKETS % n;
-        int[] quota = new int[MemberMap.MAX_MEMBERS];
-        boolean[] given = new boolean[MemberMap.MAX_MEMBERS];
+    private static int[] quotas(int[] load, int transmitting, int n, int[] weights) {
+        long[] w = new long[MemberMap.MAX_MEMBERS];
+        long total = 0;
+        boolean weighted = weights != null;
         for (int s = 0; s < MemberMap.MAX_MEMBERS; s++) {
-            quota[s] = (transmitting & (1 << s)) != 0 ? base : 0;
+            if ((transmitting & (1 << s)) != 0) {
+                w[s] = weights == null ? 1 : weights[s];
+                weighted &= w[s] > 0;
+                total += w[s];
+            }
         }
-        for (int i = 0; i < extra; i++) {
+        if (!weighted) {
+            total = n;
+            for (int s = 0; s < MemberMap.MAX_MEMBERS; s++) {
+                w[s] = (transmitting & (1 << s)) != 0 ? 1 : 0;
+            }
+        }
+        int[] quota = new int[MemberMap.MAX_MEMBERS];
+        long[] remainder = new long[MemberMap.MAX_MEMBERS];
+        int given = 0;
+        for (int s = 0; s < MemberMap.MAX_MEMBERS; s++) {
+            if (w[s] > 0) {
+                quota[s] = (int) (MemberMap.BUCKETS * w[s] / total);
+                remainder[s] = MemberMap.BUCKETS * w[s] % total;
+                given += quota[s];
+            }
+        }
+        boolean[] extra = new boolean[MemberMap.MAX_MEMBERS];
+        for (int i = given; i < MemberMap.BUCKETS; i++) {
             int best = -1;
             for (int s = 0; s < MemberMap.MAX_MEMBERS; s++) {
-                if ((transmitting & (1 << s)) != 0 && !given[s] && (best < 0 || load[s] > load[best])) {
+                if (w[s] > 0 && !extra[s] && (best < 0 || remainder[s] > remainder[best]
+                        || remainder[s] == remainder[best] && load[s] > load[best])) {
                     best = s;
                 }
             }
-            given[best] = true;
+            extra[best] = true;
             quota[best]++;
         }
         return quota;

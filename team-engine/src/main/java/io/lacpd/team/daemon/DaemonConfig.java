@@ -64,13 +64,14 @@ import java.util.function.Function;
  * @param lacpFallback  {@code lacp-fallback = active-backup} ({@code lacp} only): when no LACPDU is heard for our
  *                      LACP timeout since the start, one member carries the traffic until LACP is heard
  * @param observability the Prometheus HTTP listener and textfile, if any, and the log level; read at the start only
+ * @param balance       the load-balancing options: the flowlet gap of {@code dynamic}
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
                            MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, DataPlane dataPlane,
                            String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile,
                            LacpOptions lacpOptions, List<Integer> vlans, List<String> standby,
-                           boolean lacpFallback, ObservabilityOptions observability) {
+                           boolean lacpFallback, ObservabilityOptions observability, BalanceOptions balance) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
@@ -83,13 +84,14 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             "control-socket", "standby", "lacp-fallback");
 
     /**
-     * Every key a config file may hold, each also a flag: {@link #KEYS}, the {@link LacpOptions}' and
-     * {@link ObservabilityOptions}' keys, and {@code vlans}.
+     * Every key a config file may hold, each also a flag: {@link #KEYS}, the {@link LacpOptions}',
+     * {@link ObservabilityOptions}' and {@link BalanceOptions}' keys, and {@code vlans}.
      */
     static Set<String> allKeys() {
         Set<String> all = new TreeSet<>(KEYS);
         all.addAll(LacpOptions.KEYS);
         all.addAll(ObservabilityOptions.KEYS);
+        all.addAll(BalanceOptions.KEYS);
         all.add(VlanConfig.KEY);
         return all;
     }
@@ -224,20 +226,20 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         }
         return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
                 loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label), vlans,
-                standby, fallback, ObservabilityOptions.parse(s, label));
+                standby, fallback, ObservabilityOptions.parse(s, label), BalanceOptions.parse(s, label));
     }
 
     /**
      * These settings, but with the team name, mode, data plane, team interface and control socket of the running
      * config: a reload cannot change those, as they name the daemon, its interface and where lacpctl finds it; nor
-     * the LACP fallback, which counts from the start. The VLANs neither: at run time they change by the control
-     * request {@code vlan add|remove VID}.
+     * the LACP fallback, which counts from the start, nor the load-balancing options, which the transmit thread was
+     * built with. The VLANs neither: at run time they change by the control request {@code vlan add|remove VID}.
      */
     public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
         return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
                 portPriority, muxControl, running.loadBalancing, running.dataPlane, running.teamInterface, running.teamMac,
                 running.controlSocket, configFile, lacpOptions, running.vlans, standby, running.lacpFallback,
-                running.observability);
+                running.observability, running.balance);
     }
 
     /**
@@ -264,7 +266,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         }
         return new DaemonConfig(team, checked, mode, timeout, activity, systemPriority, systemMac, key, portPriority,
                 muxControl, loadBalancing, dataPlane, teamInterface, teamMac, controlSocket, configFile, lacpOptions,
-                vlans, standbyLeft, lacpFallback, observability);
+                vlans, standbyLeft, lacpFallback, observability, balance);
     }
 
     /** The LACP system settings of this team. */

@@ -11,6 +11,7 @@ import io.lacpd.team.balance.FlowHash;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.Distributor;
 import io.lacpd.team.datapath.FlowletTable;
+import io.lacpd.team.datapath.VirtualPortTable;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.runtime.TeamDataPath;
 import io.lacpd.team.status.DaemonInfo;
@@ -55,11 +56,8 @@ public final class Lacpd {
     private static final int CAP_NET_RAW = 13;
     /** Flows the dynamic algorithm tracks at most. */
     private static final int FLOWLETS = 4096;
-    /**
-     * The pause after which a dynamic flow may move: longer than the queue it leaves behind on its old member, so
-     * the move cannot reorder it (1 ms is safe on NICs, 500 us would do on veth).
-     */
-    private static final long FLOWLET_GAP = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Virtual ports (source MACs) the hyperv-port algorithm tracks at most. */
+    private static final int VIRTUAL_PORTS = 4096;
     /** The team interface's MTU while no member is present to give it theirs. */
     private static final int DEFAULT_MTU = 1500;
 
@@ -88,6 +86,10 @@ public final class Lacpd {
     private SystemdNotify notify;
     /** Events, history, MAC conflicts and the metrics outlets. */
     private final Observability observability;
+    /** The transmit thread's distributor when it is {@code dynamic}'s (with the data plane); null otherwise. */
+    private Distributor dynamic;
+    /** {@code dynamic}'s periodic rebalancing, with the data plane; null otherwise. */
+    private Rebalancing rebalancing;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long startedAt = System.nanoTime();
 
@@ -176,6 +178,9 @@ public final class Lacpd {
                     team.advance(now); // flap damping lets back a member stable long enough
                     observability.observe(team.state());
                 }));
+        if (dynamic != null) {
+            rebalancing = Rebalancing.start(config.team(), dynamic, r, team, log::line);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload());
         // A stop asked for is a clean exit (0, not 143): the shutdown hook tells the partners first.
@@ -210,7 +215,9 @@ public final class Lacpd {
         teamMac = config.teamMac() != null ? config.teamMac()
                 : present.isEmpty() ? config.systemMac() : present.get(0).mac();
         teamMtu = present.stream().mapToInt(LinkState::mtu).min().orElse(DEFAULT_MTU);
-        TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor(config.loadBalancing()));
+        Distributor distributor = distributor(config.loadBalancing(), config.balance());
+        TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor);
+        dynamic = distributor.bucketBytes() != null ? distributor : null;
         dataPath = path; // from here on stop() closes it, giving back the members taken so far
         announcer = new PrimaryAnnouncer(path, teamMac, log::line);
         members = new DataPathMembers(path, log);
@@ -231,12 +238,17 @@ public final class Lacpd {
 
     /**
      * The transmit thread's distributor: with {@code dynamic}, a flowlet table lets a flow follow its bucket to
-     * another member only after a pause of {@link #FLOWLET_GAP}, which cannot reorder it.
+     * another member only after a pause of the flowlet gap, which cannot reorder it; with {@code hyperv-port}, a
+     * virtual port table binds each source MAC to a member.
      */
-    private static Distributor distributor(LoadBalancingAlgorithm algorithm) {
-        return algorithm == LoadBalancingAlgorithm.DYNAMIC
-                ? new Distributor(algorithm, FlowHash.DEFAULT_SEED, new FlowletTable(FLOWLETS, FLOWLET_GAP))
-                : new Distributor(algorithm);
+    private static Distributor distributor(LoadBalancingAlgorithm algorithm, BalanceOptions options) {
+        return switch (algorithm) {
+            case DYNAMIC -> new Distributor(algorithm, FlowHash.DEFAULT_SEED,
+                    new FlowletTable(FLOWLETS, options.flowletGapNanos()));
+            case HYPERV_PORT -> new Distributor(algorithm, FlowHash.DEFAULT_SEED, null,
+                    new VirtualPortTable(VIRTUAL_PORTS, VirtualPortTable.DEFAULT_AGEING_NANOS));
+            default -> new Distributor(algorithm);
+        };
     }
 
     /** The team's new member map, into the data path: called on the loop thread when what it reads changes. */
@@ -313,6 +325,9 @@ public final class Lacpd {
     private synchronized void stop() {
         if (stopped.getCount() == 0) {
             return;
+        }
+        if (rebalancing != null) {
+            rebalancing.close();
         }
         if (notify != null) { // the watchdog stops first: the loop is about to end
             notify.send("STOPPING=1");
@@ -397,8 +412,8 @@ public final class Lacpd {
         }
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
         if (!applied.equals(next)) {
-            log.line("reload: a new team name, mode, load-balancing, data plane, team interface, team MAC, VLANs,"
-                    + " control socket or lacp-fallback applies at the next start only");
+            log.line("reload: a new team name, mode, load-balancing, flowlet gap, data plane, team interface, team MAC,"
+                    + " VLANs, control socket or lacp-fallback applies at the next start only");
         }
         Map<String, Integer> before = portNumbers.renumber(config.ports()); // the running numbers, unchanged
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();

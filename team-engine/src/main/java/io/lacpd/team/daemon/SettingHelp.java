@@ -57,6 +57,8 @@ record SettingHelp(String key, String value, String description, String dflt) {
                     "1"),
             named("load-balancing", "how outbound frames are spread over the members (Windows' names too)",
                     LoadBalancingAlgorithm.values(), LoadBalancingAlgorithm.TRANSPORT_PORTS),
+            new SettingHelp("flowlet-gap", "MICROSECONDS", "dynamic: the pause after which a flow may move to"
+                    + " another member", "1000"),
             named("data-plane", "tap: a team interface carries the host's traffic; none: LACP only", DataPlane.values(),
                     DataPlane.TAP),
             new SettingHelp("team-interface", "NAME", "the team interface: 1 to 15 of A-Z a-z 0-9 . _ -", "the team's name"),

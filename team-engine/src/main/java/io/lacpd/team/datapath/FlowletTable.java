@@ -2,17 +2,29 @@ package io.lacpd.team.datapath;
 
 import io.lacpd.team.member.MemberMap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Where each recent flow is being sent, so that {@code dynamic} moves a flow to its bucket's current owner only
- * at a flowlet boundary: after a pause of at least {@link #gapNanos()} (then the frames already queued on the old
- * member have left and the move cannot reorder the flow), or at once when its member may no longer transmit.
- * Rebalancing changes bucket owners in the member map; this table is what makes flows follow them gently.
+ * at a flowlet boundary: after a pause of at least {@link #gapNanos()} and, when the send queues can be observed
+ * ({@link #observeQueues}), once the old member's queue no longer holds the flow's last frame; then the move
+ * cannot reorder the flow. A flow whose member may no longer transmit moves at once. Rebalancing changes bucket
+ * owners in the member map; this table is what makes flows follow them gently.
+ *
+ * <p>The queue test: the table counts the octets it sent on each slot, and marks each flow with that count after
+ * its last frame. The old member's queue is a FIFO; when it holds no more than was sent there after the mark, the
+ * flow's frames are all out. The kernel's count is of buffer sizes, never below the frames' length, so the test
+ * errs on the side of waiting. The table counts a frame when it chooses its slot, before the send: a frame the
+ * kernel then refuses (its queue full) is counted without being queued, which the buffer overhead of the frames
+ * really queued (hundreds of octets each) covers unless the refused frame is a large one.
  *
  * <p>Fixed-size open addressing over primitive arrays, keyed by the 64-bit flow hash: no allocation, no clock
  * ({@code now} is passed in, any monotonic nanoseconds, compared overflow-safely). A flow idle for the gap may
  * move anyway, so its entry is as good as free and is reused without a delete; only when all
  * {@value #PROBES} entries of a probe window belong to live flows is the longest-idle one evicted (counted: the
- * evicted flow may then move without a gap). One table per transmitting thread, not thread-safe.
+ * evicted flow may then move without a gap). One table per transmitting thread, not thread-safe; its counters
+ * may be read from any thread.
  */
 public final class FlowletTable {
 
@@ -20,15 +32,24 @@ public final class FlowletTable {
     public static final int PROBES = 8;
 
     private static final long EMPTY = 0;
+    private static final int MOVES = 0;
+    private static final int HELD = 1;
+    private static final int FAILOVERS = 2;
+    private static final int EVICTIONS = 3;
+    private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long gapNanos;
     private final int mask;
     private final long[] keys;
     private final long[] lastSeen;
     private final byte[] slots;
-    private long moves;
-    private long failovers;
-    private long evictions;
+    private final long[] marks;
+    private final long[] sent = new long[MemberMap.MAX_MEMBERS];
+    private QueueDepth queues;
+    /** The entry of the frame {@link #choose} decided last. */
+    private int lastIndex;
+    /** {@link #MOVES}, {@link #HELD}, {@link #FAILOVERS}, {@link #EVICTIONS}: one writer, read from any thread. */
+    private final long[] counts = new long[4];
 
     /**
      * @param capacity flows tracked at most, a power of two, at least {@value #PROBES}
@@ -48,6 +69,12 @@ public final class FlowletTable {
         this.keys = new long[capacity];
         this.lastSeen = new long[capacity];
         this.slots = new byte[capacity];
+        this.marks = new long[capacity];
+    }
+
+    /** From now on a flow moves only once {@code depth} says its last frame has left the old member's queue. */
+    public void observeQueues(QueueDepth depth) {
+        this.queues = depth;
     }
 
     /**
@@ -58,6 +85,23 @@ public final class FlowletTable {
      * @return the flow's current slot while it is live and that slot may transmit, else {@code bucketSlot}
      */
     public int slot(long flowHash, int bucketSlot, MemberMap map, long now) {
+        return slot(flowHash, bucketSlot, map, now, 0);
+    }
+
+    /**
+     * As {@link #slot(long, int, MemberMap, long)}, for a frame of {@code length} octets, counted on the slot
+     * returned for the queue test.
+     */
+    public int slot(long flowHash, int bucketSlot, MemberMap map, long now, int length) {
+        int chosen = choose(flowHash, bucketSlot, map, now);
+        if (chosen != MemberMap.NONE) {
+            sent[chosen] += length;
+            marks[lastIndex] = sent[chosen];
+        }
+        return chosen;
+    }
+
+    private int choose(long flowHash, int bucketSlot, MemberMap map, long now) {
         if (bucketSlot == MemberMap.NONE) {
             return MemberMap.NONE;
         }
@@ -71,6 +115,7 @@ public final class FlowletTable {
             int idx = (start + i) & mask;
             long k = keys[idx];
             if (k == key) {
+                lastIndex = idx;
                 return follow(idx, bucketSlot, map, now);
             }
             if (k == EMPTY) {
@@ -91,11 +136,12 @@ public final class FlowletTable {
         }
         if (reuse < 0) {
             reuse = oldest;
-            evictions++;
+            count(EVICTIONS);
         }
         keys[reuse] = key;
         lastSeen[reuse] = now;
         slots[reuse] = (byte) bucketSlot;
+        lastIndex = reuse;
         return bucketSlot;
     }
 
@@ -104,14 +150,27 @@ public final class FlowletTable {
         int chosen = current;
         if (!map.mayTransmit(current)) {
             chosen = bucketSlot;
-            failovers++;
+            count(FAILOVERS);
         } else if (now - lastSeen[idx] >= gapNanos && current != bucketSlot) {
-            chosen = bucketSlot;
-            moves++;
+            if (queues != null && queues.queuedBytes(current) > sent[current] - marks[idx]) {
+                count(HELD); // the flow's last frame may still be queued: wait for its next pause
+            } else {
+                chosen = bucketSlot;
+                count(MOVES);
+            }
         }
         slots[idx] = (byte) chosen;
         lastSeen[idx] = now;
         return chosen;
+    }
+
+    /** A plain read and an opaque write: the writing thread's own count, seen whole by a reader elsewhere. */
+    private void count(int i) {
+        COUNTS.setOpaque(counts, i, counts[i] + 1);
+    }
+
+    private long read(int i) {
+        return (long) COUNTS.getOpaque(counts, i);
     }
 
     /** The pause after which a flow may move. */
@@ -126,16 +185,21 @@ public final class FlowletTable {
 
     /** Flows moved to their bucket's owner at a flowlet boundary. */
     public long moves() {
-        return moves;
+        return read(MOVES);
+    }
+
+    /** Moves put off because the old member's queue might still hold the flow's last frame. */
+    public long held() {
+        return read(HELD);
     }
 
     /** Flows moved at once because their member stopped transmitting. */
     public long failovers() {
-        return failovers;
+        return read(FAILOVERS);
     }
 
     /** Live flows forgotten for lack of room in their probe window. */
     public long evictions() {
-        return evictions;
+        return read(EVICTIONS);
     }
 }

@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     the member; packet sockets see frames before tcx, so the data path and pcap (LACPDUs) still do. The
  *     link lives with its descriptor: a crashed daemon leaves the NIC usable;</li>
  * <li>disable_ipv6=1, arp_ignore=8, accept_ra=0 on the member, the old values put back on close;</li>
- * <li>the team MAC in the member's unicast filter (promiscuous mode where the driver has no filter).</li>
+ * <li>the team MAC in the member's unicast filter (promiscuous mode where the driver has no filter); the member
+ *     promiscuous when the team carries other MACs than its own ({@code hyperv-port}, {@code dynamic}: VMs on a
+ *     bridge over the team interface), as a bridge makes its ports.</li>
  * </ul>
  * Everything is done in the calling thread's network namespace; {@link #close} may run on any thread, as it
  * works through the descriptors opened here.
@@ -79,11 +81,25 @@ public final class MemberIsolation implements AutoCloseable {
      *                     when it has an address, or when the kernel refuses a step (what was done is undone)
      */
     public static MemberIsolation take(String name, MacAddress teamMac) throws IOException {
-        return take(name, teamMac, LOCK_DIRECTORY);
+        return take(name, teamMac, false, LOCK_DIRECTORY);
+    }
+
+    /**
+     * As {@link #take(String, MacAddress)}; with {@code promiscuous} the member receives frames for every MAC,
+     * for the virtual machines behind the team, until {@link #close}.
+     */
+    public static MemberIsolation take(String name, MacAddress teamMac, boolean promiscuous) throws IOException {
+        return take(name, teamMac, promiscuous, LOCK_DIRECTORY);
     }
 
     /** As {@link #take(String, MacAddress)} with the locks in {@code lockDirectory}. */
     public static MemberIsolation take(String name, MacAddress teamMac, Path lockDirectory) throws IOException {
+        return take(name, teamMac, false, lockDirectory);
+    }
+
+    /** As {@link #take(String, MacAddress, boolean)} with the locks in {@code lockDirectory}. */
+    public static MemberIsolation take(String name, MacAddress teamMac, boolean promiscuous, Path lockDirectory)
+            throws IOException {
         int ifindex = Libc.if_nametoindex(name);
         if (ifindex == 0) {
             throw new IOException("no interface " + name);
@@ -103,7 +119,7 @@ public final class MemberIsolation implements AutoCloseable {
             set(sysctls, found, Path.of("/proc/sys/net/ipv4/conf", dir, "arp_ignore"), "8");
             save(lockFile, sysctls);
             linkFd = attachDrop(name, ifindex);
-            int membershipFd = addUnicast(name, ifindex, teamMac);
+            int membershipFd = addUnicast(name, ifindex, teamMac, promiscuous);
             return new MemberIsolation(name, lockFd, lockFile, linkFd, membershipFd, sysctls);
         } catch (IOException | RuntimeException e) {
             if (linkFd >= 0) {
@@ -260,14 +276,21 @@ public final class MemberIsolation implements AutoCloseable {
         }
     }
 
-    /** The team MAC into the unicast filter, or promiscuous mode when the kernel refuses that. */
-    private static int addUnicast(String name, int ifindex, MacAddress mac) throws IOException {
+    /**
+     * The team MAC into the unicast filter, or promiscuous mode when the kernel refuses that or when asked; the
+     * memberships go with the descriptor.
+     */
+    private static int addUnicast(String name, int ifindex, MacAddress mac, boolean promiscuous) throws IOException {
         int fd = Libc.check("cannot open a packet socket for " + name,
                 () -> Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0));
         try {
+            boolean filtered = true;
             try {
                 Libc.addMembership(fd, ifindex, Libc.PACKET_MR_UNICAST, mac.bits());
             } catch (LastErrorException e) {
+                filtered = false;
+            }
+            if (promiscuous || !filtered) {
                 Libc.addMembership(fd, ifindex, Libc.PACKET_MR_PROMISC, mac.bits());
             }
             return fd;

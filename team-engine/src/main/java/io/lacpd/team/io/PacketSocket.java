@@ -35,6 +35,8 @@ public final class PacketSocket implements AutoCloseable {
     // struct msghdr (56 octets) and struct iovec (16) on x86-64; a cmsghdr is 16 octets before its data
     private static final int MSGHDR_SIZE = 56;
     private static final int CONTROL_SIZE = 64;
+    /** ioctl: the octets a socket's sends still hold in the kernel (linux/sockios.h, TIOCOUTQ). */
+    private static final int SIOCOUTQ = 0x5411;
 
     private final int fd;
     private final Memory message = new Memory(MSGHDR_SIZE + 16 + CONTROL_SIZE);
@@ -45,6 +47,7 @@ public final class PacketSocket implements AutoCloseable {
     private int vlanTci = NO_VLAN;
     private int vlanTpid;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Memory outq = new Memory(4);
 
     private PacketSocket(int fd) {
         this.fd = fd;
@@ -185,6 +188,21 @@ public final class PacketSocket implements AutoCloseable {
     public long send(Pointer at, int length) {
         long n = Libc.send(fd, at, length, 0);
         return n >= 0 ? n : -Native.getLastError();
+    }
+
+    /**
+     * What the kernel still holds of this socket's sends (SIOCOUTQ: the send buffer's allocation, in buffer sizes
+     * at least the frames' length): frames in the member's qdisc or driver ring not yet sent, 0 when drained.
+     * Once the NIC has sent a frame the driver frees it, and its octets leave this count. For the thread that
+     * sends; 0 when the kernel refuses the call.
+     */
+    public long queuedBytes() {
+        try {
+            Libc.ioctl(fd, SIOCOUTQ, outq);
+            return outq.getInt(0) & 0xFFFF_FFFFL;
+        } catch (LastErrorException e) {
+            return 0;
+        }
     }
 
     @Override

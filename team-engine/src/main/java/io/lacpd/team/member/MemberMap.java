@@ -29,6 +29,7 @@ public final class MemberMap {
     private final int primary;
     /** The members' own MACs as 48 bits, zero (unknown) ones left out: scanned per received frame. */
     private final long[] memberMacs;
+    private final int[] bucketCounts = new int[MAX_MEMBERS];
 
     /**
      * @param version  increases with each map a team publishes
@@ -75,6 +76,9 @@ public final class MemberMap {
         for (byte b : this.buckets) {
             if (b != NONE && (bySlot[b] == null || !bySlot[b].transmit())) {
                 throw new IllegalArgumentException("bucket owner " + b + " is not a member that may transmit");
+            }
+            if (b != NONE) {
+                bucketCounts[b]++;
             }
         }
     }
@@ -143,13 +147,7 @@ public final class MemberMap {
 
     /** How many buckets this slot owns. */
     public int bucketsOf(int slot) {
-        int n = 0;
-        for (byte b : buckets) {
-            if (b == slot) {
-                n++;
-            }
-        }
-        return n;
+        return bucketCounts[slot];
     }
 
     /** A copy of the bucket table, for building the next map. */

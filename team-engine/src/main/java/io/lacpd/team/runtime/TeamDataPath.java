@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.lacpd.core.pdu.MacAddress;
+import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.DataPathCounters;
 import io.lacpd.team.datapath.Distributor;
 import io.lacpd.team.datapath.FrameView;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The transmit thread reads a frame from the TAP, sets its hdr_len from csum_start and the transport header
  * ({@link VnetHeader#fixHdrLen}), asks the {@link Distributor} for a slot at the current time (read once per TAP
- * read, and only when the distributor keeps a flowlet table), lets the {@link SwitchIndependentRules} move it to the
+ * read, and only when the distributor needs the clock), lets the {@link SwitchIndependentRules} move it to the
  * primary or rewrite the source MAC of a frame that leaves elsewhere, and sends the frame there whole. The receive thread
  * polls the members, takes up to {@value #RECEIVE_BATCH} frames from each in turn, leaves Slow Protocols frames
  * to LACP's own capture, drops what a member may not receive (and what the {@link SwitchIndependentRules} refuse:
@@ -107,7 +108,9 @@ public final class TeamDataPath implements AutoCloseable {
     private final int mtu;
     private final Distributor distributor;
     private final SwitchIndependentRules independent;
-    /** Whether the distributor keeps a flowlet table, the only thing that needs the clock. */
+    /** Whether the members receive for every MAC: the algorithms whose inbound traffic is the virtual ports'. */
+    private final boolean promiscuous;
+    /** Whether the distributor keeps a flowlet or virtual port table, the only things that need the clock. */
     private final boolean clocked;
     private final AtomicReference<MemberMap> map = new AtomicReference<>(MemberMap.EMPTY);
     private volatile Slots slots = new Slots(0, new PacketSocket[MemberMap.MAX_MEMBERS]);
@@ -134,8 +137,13 @@ public final class TeamDataPath implements AutoCloseable {
         this.teamMac = teamMac;
         this.mtu = mtu;
         this.distributor = distributor;
-        this.clocked = distributor.flowlets() != null;
+        this.clocked = distributor.clocked();
         this.independent = new SwitchIndependentRules(distributor.algorithm(), teamMac);
+        this.promiscuous = distributor.algorithm() == LoadBalancingAlgorithm.HYPERV_PORT
+                || distributor.algorithm() == LoadBalancingAlgorithm.DYNAMIC;
+        if (distributor.flowlets() != null) {
+            distributor.flowlets().observeQueues(this::queuedBytes); // asked on the transmit thread
+        }
         this.txWake = txWake;
         this.rxWake = rxWake;
         wakeValue.setLong(0, 1);
@@ -221,7 +229,8 @@ public final class TeamDataPath implements AutoCloseable {
     }
 
     /**
-     * Takes the interface {@code name} into the team at {@code slot} (see {@link MemberIsolation}) and opens its
+     * Takes the interface {@code name} into the team at {@code slot} (see {@link MemberIsolation}; promiscuous with
+     * {@code hyperv-port} and {@code dynamic}, whose virtual machines' frames come to their own MACs) and opens its
      * data socket. Frames flow on it once a published map lets them.
      *
      * @throws IOException           with one line when the NIC is refused (in another team, has an address) or
@@ -239,7 +248,7 @@ public final class TeamDataPath implements AutoCloseable {
         if (isolations[slot] != null) {
             throw new IllegalStateException("slot " + slot + " holds " + isolations[slot].name());
         }
-        MemberIsolation isolation = MemberIsolation.take(name, teamMac);
+        MemberIsolation isolation = MemberIsolation.take(name, teamMac, promiscuous);
         PacketSocket socket;
         try {
             socket = PacketSocket.open(name);
@@ -374,6 +383,12 @@ public final class TeamDataPath implements AutoCloseable {
                     get(vlanRxCounters, c + VLAN_PACKETS), get(vlanRxCounters, c + VLAN_BYTES)));
         }
         return out;
+    }
+
+    /** What the member in this slot still holds of our sends, for the flowlet table; 0 for an empty slot. */
+    private long queuedBytes(int slot) {
+        PacketSocket socket = slots.sockets()[slot];
+        return socket == null ? 0 : socket.queuedBytes();
     }
 
     private void wake(int eventFd) {

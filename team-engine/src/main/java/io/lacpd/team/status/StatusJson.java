@@ -187,6 +187,7 @@ public final class StatusJson {
         MemberStatus m = t.member(p.name());
         g.writeBooleanField("carrying_traffic", t.carriesTraffic(m));
         g.writeNumberField("buckets", t.buckets(m));
+        g.writeNumberField("share", t.share(m));
         DataPathCounters.Member traffic = t.traffic(m);
         if (traffic == null) {
             g.writeNullField("traffic");

@@ -300,6 +300,14 @@ public record TeamStatus(String name, TeamState team, SystemSnapshot snapshot, D
         return m == null ? 0 : team.map().bucketsOf(m.slot());
     }
 
+    /**
+     * This member's share of the team's outbound flows, as a fraction to three places: its buckets of the 256,
+     * which follow the link speeds (and, with {@code dynamic}, the load).
+     */
+    public double share(MemberStatus m) {
+        return Math.round(buckets(m) * 1000.0 / MemberMap.BUCKETS) / 1000.0;
+    }
+
     /** Why a port carries no team traffic, or null when it does. */
     public String failureReason(PortSnapshot p) {
         MemberStatus m = team.member(p.name());

@@ -175,6 +175,8 @@ class DistributorTest {
         for (LoadBalancingAlgorithm a : LoadBalancingAlgorithm.values()) {
             distributors[a.ordinal()] = a == LoadBalancingAlgorithm.DYNAMIC
                     ? new Distributor(a, FlowHash.DEFAULT_SEED, new FlowletTable(4096, 500_000))
+                    : a == LoadBalancingAlgorithm.HYPERV_PORT
+                    ? new Distributor(a, FlowHash.DEFAULT_SEED, null, new VirtualPortTable(4096, 300_000_000_000L))
                     : new Distributor(a);
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

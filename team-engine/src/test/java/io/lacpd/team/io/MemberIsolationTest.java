@@ -107,6 +107,25 @@ class MemberIsolationTest {
         a.call(() -> MemberIsolation.take("eth1", TEAM_MAC, locks)).close();
     }
 
+    @Test
+    void aMemberForVirtualMachinesIsPromiscuousUntilGivenBack() throws Exception {
+        assertEquals(0, promiscuity(), "not promiscuous before");
+        MemberIsolation plain = a.call(() -> MemberIsolation.take("eth1", TEAM_MAC, false, locks));
+        int filtered = promiscuity(); // veth has no unicast filter: the kernel makes a MAC added to it promiscuous
+        plain.close();
+        MemberIsolation forVms = a.call(() -> MemberIsolation.take("eth1", TEAM_MAC, true, locks));
+        assertEquals(filtered + 1, promiscuity(), "frames for the VMs' MACs pass whatever filter the member has");
+        forVms.close();
+        assertEquals(0, promiscuity(), "given back as it was");
+    }
+
+    private int promiscuity() throws Exception {
+        String details = NetnsLab.runChecked("ip", "-d", "-n", lab.nsA, "link", "show", "eth1");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("promiscuity (\\d+)").matcher(details);
+        assertTrue(m.find(), details);
+        return Integer.parseInt(m.group(1));
+    }
+
     /** Whether B learns team0's MAC-less address through eth1 (the ping itself cannot succeed: no route back). */
     private boolean arpAnswered() throws Exception {
         lab.inNs("B", "ip", "neigh", "flush", "dev", "eth1");
