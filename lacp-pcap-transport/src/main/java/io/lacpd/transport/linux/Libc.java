@@ -95,10 +95,13 @@ public final class Libc {
     public static final int IFNAMSIZ = 16;
 
     public static final int EINTR = 4;
+    public static final int ENXIO = 6;
     public static final int EAGAIN = 11;
+    public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int EMSGSIZE = 90;
     public static final int EADDRNOTAVAIL = 99;
+    public static final int ENETDOWN = 100;
     public static final int ENOBUFS = 105;
 
     static {

@@ -25,6 +25,7 @@ import io.lacpd.transport.LinkMonitor;
 import io.lacpd.transport.LinkMonitors;
 import io.lacpd.transport.LinkState;
 import io.lacpd.transport.PcapFrameChannel;
+import io.lacpd.transport.linux.Libc;
 import sun.misc.Signal;
 
 import java.io.IOException;
@@ -168,6 +169,9 @@ public final class Lacpd {
             team.onLink(state.name(), state.exists(), state.up(), state.mac(), state.speedMbps(), now);
             observability.link(state, team.state());
         }));
+        if (dataPath != null) {
+            dataPath.onMemberGone((slot, name, errno) -> r.execute((system, now) -> memberGone(links, name, errno)));
+        }
         r.start();
         runtime = r;
         if (config.lacpFallback()) {
@@ -251,6 +255,13 @@ public final class Lacpd {
         };
     }
 
+    /** On the loop thread: a member's data socket said the member is gone; it leaves at once if the kernel agrees. */
+    private void memberGone(TeamLinkMonitor links, String name, int errno) {
+        String error = errno == Libc.ENETDOWN ? "ENETDOWN" : errno == Libc.ENXIO ? "ENXIO" : "ENODEV";
+        log.line(name + ": the data socket failed with " + error + (links.memberGone(name)
+                ? ", the member leaves at once" : ", but the link is up: it stays"));
+    }
+
     /** The team's new member map, into the data path: called on the loop thread when what it reads changes. */
     private void publish(MemberMap map) {
         TeamDataPath path = dataPath;
@@ -264,6 +275,7 @@ public final class Lacpd {
         }
         announcer.onMap(map);
     }
+
     /**
      * The team's members: each in the slot of its port number (1 is slot 0), which it keeps across reloads as its
      * port number does, and Standby when the config says so, else Active.

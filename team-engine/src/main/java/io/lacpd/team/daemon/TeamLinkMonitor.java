@@ -14,6 +14,8 @@ final class TeamLinkMonitor implements LinkMonitor {
 
     private final LinkMonitor monitor;
     private volatile Consumer<LinkState> team = state -> { };
+    /** The runtime's own listener, from {@link #start}. */
+    private volatile Consumer<LinkState> runtime = state -> { };
 
     TeamLinkMonitor(LinkMonitor monitor) {
         this.monitor = monitor;
@@ -33,10 +35,29 @@ final class TeamLinkMonitor implements LinkMonitor {
 
     @Override
     public void start(Set<String> names, Consumer<LinkState> listener, Consumer<String> notices) {
+        runtime = listener;
         monitor.start(names, state -> {
             listener.accept(state);
             team.accept(state);
         }, notices);
+    }
+
+    /**
+     * A member's data socket failed as it does once the member is down or deleted: reads the interface now and,
+     * when the kernel says it is down or gone, hands that state to the runtime and the team at once, as the
+     * monitor does a carrier loss; the member then stays out until the monitor reports it up. A failure the kernel
+     * does not confirm (the interface is up again already) changes nothing.
+     *
+     * @return whether the kernel confirmed it
+     */
+    boolean memberGone(String name) {
+        LinkState state = monitor.read(name);
+        if (state.exists() && state.up()) {
+            return false;
+        }
+        runtime.accept(state);
+        team.accept(state);
+        return true;
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class PacketSocket implements AutoCloseable {
     /** ioctl: the octets a socket's sends still hold in the kernel (linux/sockios.h, TIOCOUTQ). */
     private static final int SIOCOUTQ = 0x5411;
 
+    private final String name;
     private final int fd;
     private final Memory message = new Memory(MSGHDR_SIZE + 16 + CONTROL_SIZE);
     private final ByteBuffer control;
@@ -49,7 +50,8 @@ public final class PacketSocket implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Memory outq = new Memory(4);
 
-    private PacketSocket(int fd) {
+    private PacketSocket(String name, int fd) {
+        this.name = name;
         this.fd = fd;
         message.clear();
         Pointer iov = message.share(MSGHDR_SIZE);
@@ -90,7 +92,7 @@ public final class PacketSocket implements AutoCloseable {
             Libc.closeQuietly(fd);
             throw e;
         }
-        return new PacketSocket(fd);
+        return new PacketSocket(name, fd);
     }
 
     /**
@@ -122,6 +124,11 @@ public final class PacketSocket implements AutoCloseable {
     private static void option(String name, int fd, int level, int option, int value, String what)
             throws IOException {
         Libc.check(name + ": " + what + " failed", () -> Libc.setsockoptInt(fd, level, option, value));
+    }
+
+    /** The interface's name. */
+    public String name() {
+        return name;
     }
 
     /** The descriptor, for poll(2). */

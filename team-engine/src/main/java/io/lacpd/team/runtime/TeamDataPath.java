@@ -27,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -90,6 +91,20 @@ public final class TeamDataPath implements AutoCloseable {
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
+    /**
+     * Told, on a data thread, that a member's socket failed as it does once the member is administratively down or
+     * deleted; must not block (hand it to the control thread).
+     */
+    @FunctionalInterface
+    public interface MemberGone {
+        /**
+         * @param slot  the member's slot
+         * @param name  its interface
+         * @param errno {@link Libc#ENETDOWN}, {@link Libc#ENXIO} or {@link Libc#ENODEV}
+         */
+        void memberGone(int slot, String name, int errno);
+    }
+
     /** The sockets by slot, replaced whole when a member joins or leaves; epoch counts the replacements. */
     private record Slots(long epoch, PacketSocket[] sockets) {
     }
@@ -122,6 +137,9 @@ public final class TeamDataPath implements AutoCloseable {
     private final long[] vlanRxCounters = new long[(VlanSet.MAX_VLANS + 1) * VLAN_FIELDS];
     private volatile long txVlansSeen;
     private volatile long rxVlansSeen;
+    private volatile MemberGone memberGone = (slot, name, errno) -> { };
+    /** Per slot, 1 from a {@link MemberGone} told until a frame leaves on the member again: told once a failure. */
+    private final AtomicIntegerArray goneTold = new AtomicIntegerArray(MemberMap.MAX_MEMBERS);
     private volatile long txSeen;
     private volatile long rxSeen;
     private volatile boolean running = true;
@@ -219,6 +237,15 @@ public final class TeamDataPath implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a member's socket failure that says the member is gone goes (ENETDOWN, ENXIO, ENODEV, on a send or as
+     * the socket's pending error): at most once per member until a frame leaves on it again. The data threads do
+     * not act on it themselves: the member leaves when the control thread publishes a map without it.
+     */
+    public void onMemberGone(MemberGone listener) {
+        memberGone = listener;
+    }
+
     /** Whether the team interface is given carrier by the map in force: while some member may transmit. */
     public boolean carrier() {
         return carrier(map.get());
@@ -257,6 +284,7 @@ public final class TeamDataPath implements AutoCloseable {
             throw e;
         }
         isolations[slot] = isolation;
+        goneTold.set(slot, 0);
         PacketSocket[] next = slots.sockets().clone();
         next[slot] = socket;
         replaceSlots(next);
@@ -567,10 +595,14 @@ public final class TeamDataPath implements AutoCloseable {
                 if (sent >= 0) {
                     add(txCounters, c + TX_PACKETS, 1);
                     add(txCounters, c + TX_BYTES, length);
+                    if (goneTold.get(slot) != 0) {
+                        goneTold.set(slot, 0);
+                    }
                 } else if (sent == -Libc.ENOBUFS || sent == -Libc.EAGAIN) {
                     add(txCounters, c + TX_QUEUE_FULL, 1);
                 } else {
                     add(txCounters, c + TX_SEND_ERROR, 1);
+                    socketFailed(slot, socket, (int) -sent);
                 }
             }
         }
@@ -640,6 +672,7 @@ public final class TeamDataPath implements AutoCloseable {
                 continue;
             }
             if (n < 0) {
+                socketFailed(slot, socket, (int) -n);
                 return; // EAGAIN: drained (or the socket failed: poll reports it again)
             }
             int length = (int) n - VnetHeader.LENGTH;
@@ -692,6 +725,14 @@ public final class TeamDataPath implements AutoCloseable {
             } else {
                 add(rxCounters, c + RX_SEND_ERROR, 1);
             }
+        }
+    }
+
+    /** Tells {@link #onMemberGone}'s listener of a failure that says the member is gone, once. */
+    private void socketFailed(int slot, PacketSocket socket, int errno) {
+        if ((errno == Libc.ENETDOWN || errno == Libc.ENXIO || errno == Libc.ENODEV)
+                && goneTold.compareAndSet(slot, 0, 1)) {
+            memberGone.memberGone(slot, socket.name(), errno);
         }
     }
 

@@ -13,6 +13,7 @@ import io.lacpd.team.datapath.Distributor;
 import io.lacpd.team.datapath.FlowletTable;
 import io.lacpd.team.member.Member;
 import io.lacpd.team.member.MemberMap;
+import io.lacpd.transport.linux.Libc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -249,6 +252,28 @@ class TeamDataPathTest {
         assertEquals(before.member(1).rxPackets(), after.member(1).rxPackets());
         assertEquals(dropped, after.dropNotCollecting() - before.dropNotCollecting(), "the team sums its members");
         assertEquals(hostBefore, rxPackets(lab.nsB), "none reached B's host stack");
+    }
+
+    @Test
+    void aMemberSetDownIsToldGoneOnceUntilAFrameLeavesOnItAgain() throws Exception {
+        BlockingQueue<String> told = new LinkedBlockingQueue<>();
+        a.onMemberGone((slot, name, errno) -> told.add(slot + " " + name + " " + errno));
+        lab.inNs("A", "ip", "neigh", "replace", "10.66.0.2", "lladdr", MAC_B.toString(), "dev", "team0", "nud",
+                "permanent");
+        a.publish(allOn(2, 0)); // every echo leaves on eth1
+        String gone = "0 eth1 " + Libc.ENETDOWN;
+        for (int round = 1; round <= 2; round++) {
+            lab.inNs("A", "ip", "link", "set", "eth1", "down");
+            long errorsBefore = a.counters().member(0).dropSendError();
+            NetnsLab.run("ip", "netns", "exec", lab.nsA, "ping", "-c", "5", "-i", "0.05", "-W", "1", "10.66.0.2");
+            assertEquals(gone, told.poll(2, TimeUnit.SECONDS), "round " + round);
+            assertTrue(a.counters().member(0).dropSendError() - errorsBefore >= 5, "every echo refused");
+            assertEquals(null, told.poll(200, TimeUnit.MILLISECONDS), "told once, not once a frame");
+
+            lab.inNs("A", "ip", "link", "set", "eth1", "up");
+            NetnsLab.runChecked("ip", "netns", "exec", lab.nsA, "ping", "-c", "2", "-i", "0.2", "-W", "2",
+                    "10.66.0.2"); // a frame left on eth1 again: the next failure is told again
+        }
     }
 
     @Test
