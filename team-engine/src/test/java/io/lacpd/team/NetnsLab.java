@@ -98,6 +98,13 @@ public final class NetnsLab implements AutoCloseable {
         return start(side, command, flags);
     }
 
+    /** Starts lacpd as {@link #startDaemon}, but by {@code wrapper} (e.g. a shell that ignores signals first). */
+    public Process startDaemonUnder(String side, List<String> wrapper, String... flags) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(javaBin(), "-cp", System.getProperty("java.class.path"), Lacpd.class.getName(), "run"));
+        return start(side, command, flags);
+    }
+
     /**
      * Starts lacpd through the project's own launcher, {@code ./lacpd run}, as users do (it builds what is
      * missing and uses the startup archive); the process is the daemon's, as the launcher execs java.

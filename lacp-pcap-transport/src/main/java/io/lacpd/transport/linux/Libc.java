@@ -103,6 +103,8 @@ public final class Libc {
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENETDOWN = 100;
     public static final int ENOBUFS = 105;
+    public static final int SIGHUP = 1;
+    public static final int SIGTERM = 15;
 
     static {
         // ioctlValue is ioctl(2) with its argument by value; a name of its own keeps the three forms apart
@@ -116,6 +118,9 @@ public final class Libc {
     }
 
     public static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    /** signal(2); a null handler is SIG_DFL. Returns the previous handler. */
+    public static native Pointer signal(int signum, Pointer handler);
 
     public static native int bind(int fd, byte[] address, int addressLength) throws LastErrorException;
 

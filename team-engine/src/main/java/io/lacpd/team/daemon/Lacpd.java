@@ -186,6 +186,10 @@ public final class Lacpd {
             rebalancing = Rebalancing.start(config.team(), dynamic, r, team, log::line);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
+        // The JVM leaves a signal that was ignored when it started (nohup, a shell's background job) ignored
+        // whatever Signal.handle asks: then a reload or a stop would never come. The defaults first.
+        Libc.signal(Libc.SIGHUP, null);
+        Libc.signal(Libc.SIGTERM, null);
         Signal.handle(new Signal("HUP"), signal -> reload());
         // A stop asked for is a clean exit (0, not 143): the shutdown hook tells the partners first.
         Signal.handle(new Signal("TERM"), signal -> System.exit(0));

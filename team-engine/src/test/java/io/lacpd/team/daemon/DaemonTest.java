@@ -195,6 +195,31 @@ class DaemonTest {
         assertFalse(log.contains("eth2: not distributing"), "eth2 was never disturbed: " + log);
     }
 
+    /**
+     * Started with SIGHUP and SIGTERM ignored, as under nohup or by a script's shell: the JVM alone would leave them
+     * ignored, so a reload would never come and a stop would need SIGKILL. SIGHUP still reloads, SIGTERM still
+     * stops, with exit 0.
+     */
+    @Test
+    void startedWithTheSignalsIgnoredSighupStillReloadsAndSigtermStillStops() throws Exception {
+        lab = new NetnsLab(1);
+        Path conf = lab.dir.resolve("a.conf");
+        Files.writeString(conf, "ports = eth1\nlacp-rate = fast\n");
+        Process a = lab.startDaemonUnder("A", List.of("sh", "-c", "trap '' HUP TERM; exec \"$@\"", "sh"),
+                "--config", conf.toString());
+        lab.await("A", team -> team.get("ports").size() == 1, 15_000);
+        Files.writeString(conf, "ports = eth1\nlacp-rate = slow\n");
+        NetnsLab.sh("kill", "-HUP", Long.toString(a.pid()));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!lab.readLog("A").contains("reloaded " + conf) && System.nanoTime() - end < 0) {
+            Thread.sleep(20);
+        }
+        assertTrue(lab.readLog("A").contains("reloaded " + conf), lab.readLog("A"));
+        NetnsLab.sh("kill", "-TERM", Long.toString(a.pid()));
+        assertTrue(a.waitFor(10, TimeUnit.SECONDS), "stopped by SIGTERM: " + lab.readLog("A"));
+        assertEquals(0, a.exitValue());
+    }
+
     @Test
     void theControlSocketIsForRootOnly() throws Exception {
         converge();
