@@ -6,7 +6,6 @@ import io.lacpd.team.member.Member;
 import io.lacpd.team.member.MemberMap;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,22 +178,8 @@ class DistributorTest {
                     ? new Distributor(a, FlowHash.DEFAULT_SEED, null, new VirtualPortTable(4096, 300_000_000_000L))
                     : new Distributor(a);
         }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
-        int sink = 0;
-        for (int round = 0; round < 2; round++) {
-            long before = threads.getThreadAllocatedBytes(id);
-            for (int i = 0; i < 100_000; i++) {
-                int k = i % 3;
-                Distributor d = distributors[i % distributors.length];
-                sink += d.transmitSlot(map, frames[k], 10, lengths[k], i * 1000L);
-            }
-            long allocated = threads.getThreadAllocatedBytes(id) - before;
-            // The first round warms up; the second must not allocate beyond the measuring call's own few bytes.
-            if (round == 1) {
-                assertTrue(allocated < 1024, "allocated " + allocated + " bytes over 100,000 frames");
-            }
-        }
-        assertTrue(sink > 0);
+        long allocated = Allocation.ofSecondRound(100_000, i -> distributors[i % distributors.length]
+                .transmitSlot(map, frames[i % 3], 10, lengths[i % 3], i * 1000L));
+        assertTrue(allocated < 1024, "allocated " + allocated + " bytes over 100,000 frames");
     }
 }
