@@ -39,13 +39,16 @@ class CaptureTest {
         lab.startDaemon("B", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0b");
         lab.await("A", allDistributing(2), 15_000);
         Path all = lab.dir.resolve("all.pcap");
+        long began = System.nanoTime();
         String out = capture(all);
+        long took = System.nanoTime() - began;
         assertTrue(out.matches("\\d+ frames written to " + all + "\n"), out);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(all)));
         assertEquals(Set.of("02:00:00:00:00:0a", "02:00:00:00:00:0b"), lacp(all, "lacp.actor.sysid"),
                 "LACPDUs sent (our system) and received (the partner's)");
         int frames = Integer.parseInt(out.substring(0, out.indexOf(' ')));
         assertEquals(frames, NetnsLab.runChecked("tshark", "-r", all.toString()).lines().count());
+        System.out.printf("capture: %d frames, %d octets, lacpctl took %d ms%n", frames, Files.size(all), took / 1_000_000);
         String expert = NetnsLab.run("tshark", "-r", all.toString(), "-T", "fields", "-e", "_ws.expert.message");
         assertEquals("", expert.strip(), "tshark finds nothing wrong in the PDUs");
 
