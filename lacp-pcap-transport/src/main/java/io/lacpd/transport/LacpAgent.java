@@ -27,7 +27,8 @@ import java.util.function.LongUnaryOperator;
  * changes), link changes and received frames reach the machines, and removed ports and a shutdown tell the
  * partners before their channels close.
  *
- * <p>Single-threaded and passive like the system it drives: it owns no thread, no queue and reads no clock.
+ * <p>Single-threaded and passive like the system it drives: it owns no thread, no queue and reads no clock
+ * (but its {@link FrameLog} stamps frames with the wall clock).
  * Every call takes the current time in nanoseconds; the caller calls {@link #advance} at
  * {@link #nextDeadline()}. Frames captured on another thread wait in a bounded {@link Ingress}, and the caller
  * is told when one does; {@link #advance} takes them at each port's policed rate. {@link LacpRuntime} drives
@@ -87,6 +88,7 @@ public final class LacpAgent implements AutoCloseable {
     private final Runnable framesWaiting;
     private final LongUnaryOperator afterIo;
     private final Ingress ingress = new Ingress();
+    private final FrameLog frameLog = new FrameLog(FrameLog.wallClock());
     /** The captured frames of each port, kept across channel openings until the port goes. */
     private final Map<String, Ingress.Inbox> inboxes = new LinkedHashMap<>();
     private final Map<String, OpenChannel> channels = new HashMap<>();
@@ -143,6 +145,11 @@ public final class LacpAgent implements AutoCloseable {
     /** The protocol system, for queries and changes made on the agent's thread. */
     public LacpSystem system() {
         return system;
+    }
+
+    /** The last frames each port received and sent; thread-safe, read from any thread. */
+    public FrameLog frameLog() {
+        return frameLog;
     }
 
     /** The names of the ports, whose interfaces the link monitor must watch. */
@@ -238,6 +245,7 @@ public final class LacpAgent implements AutoCloseable {
         }
         portMacs.remove(name);
         links.remove(name);
+        frameLog.remove(name);
     }
 
     /**
@@ -416,9 +424,11 @@ public final class LacpAgent implements AutoCloseable {
 
     private void openChannel(String name, int index, long now) {
         Ingress.Inbox inbox = inboxes.computeIfAbsent(name, n -> ingress.inbox(now));
+        FrameLog.Ring ring = frameLog.ring(name);
         Retry last = retries.get(name);
         try {
             FrameChannel channel = opener.open(name, bytes -> {
+                frameLog.received(ring, bytes); // before the ingress: a flood it drops still shows
                 if (inbox.offer(bytes)) {
                     framesWaiting.run();
                 }
@@ -453,6 +463,10 @@ public final class LacpAgent implements AutoCloseable {
 
     private boolean transmit(String port, ByteBuf frame) {
         OpenChannel open = channels.get(port);
-        return open != null && open.channel.send(frame);
+        if (open == null || !open.channel.send(frame)) {
+            return false;
+        }
+        frameLog.sent(port, frame);
+        return true;
     }
 }

@@ -120,6 +120,11 @@ public final class LacpRuntime implements AutoCloseable {
         }
     }
 
+    /** The last frames each port received and sent (see {@link FrameLog}); read on any thread. */
+    public FrameLog frameLog() {
+        return agent.frameLog();
+    }
+
     /**
      * Adds a port while running, or gives a port already there new settings, without disturbing the others;
      * a refused one is told as a notice. See {@link LacpAgent#putPort}; runs on the loop thread.

@@ -37,6 +37,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -501,6 +502,33 @@ class LacpAgentTest {
             worstGap = Math.max(worstGap, a2Sent.get(i) - a2Sent.get(i - 1));
         }
         assertTrue(worstGap <= 1000 * MILLI, "a2's periodic LACPDUs on time: worst gap " + worstGap / 1e6 + " ms");
+    }
+
+    @Test
+    void theFrameLogHoldsEachPortsFramesBothWaysAndAFloodBeforeItsPolicing() {
+        Side a = startedWithBothPorts().a();
+        awaitState(a, LacpAgentTest::allDistributing);
+        List<FrameLog.Frame> a1 = a.agent.frameLog().frames("a1");
+        byte[] a1Mac = {2, 0, 0, 0, 0, (byte) 0xa1};
+        byte[] b1Mac = {2, 0, 0, 0, 0, (byte) 0xb1};
+        for (FrameLog.Frame f : a1) {
+            byte[] source = Arrays.copyOfRange(f.data(), 6, 12);
+            assertArrayEquals(f.direction() == FrameLog.Direction.SENT ? a1Mac : b1Mac, source, f.toString());
+        }
+        assertTrue(a1.stream().anyMatch(f -> f.direction() == FrameLog.Direction.SENT), "sent: " + a1);
+        assertTrue(a1.stream().anyMatch(f -> f.direction() == FrameLog.Direction.RECEIVED), "received: " + a1);
+        byte[] last = null;
+        for (int i = 0; i < FrameLog.PER_PORT; i++) { // more than the ingress holds, without any advance
+            last = lacpduFrom(i);
+            receivers.get("a1").accept(last);
+        }
+        a1 = a.agent.frameLog().frames("a1");
+        assertEquals(FrameLog.PER_PORT, a1.size());
+        assertTrue(a1.stream().allMatch(f -> f.direction() == FrameLog.Direction.RECEIVED), "the flood, all of it");
+        assertArrayEquals(last, a1.get(a1.size() - 1).data());
+        a.agent.removePort("a1", now);
+        awaitState(a, s -> s.ports().size() == 1);
+        assertEquals(Set.of("a2"), a.agent.frameLog().ports(), "a port gone takes its frames with it");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.lacpd.team.daemon.ConfigException;
 import io.lacpd.team.daemon.DaemonConfig;
 import io.lacpd.team.daemon.Version;
 import io.lacpd.team.status.StatusJson;
+import io.lacpd.transport.PcapFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +25,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +47,7 @@ import java.util.stream.Stream;
  * lacpctl reload TEAM                           reload
  * lacpctl metrics [TEAM]                        metrics
  * lacpctl events [TEAM]                         events
+ * lacpctl capture TEAM [IF] -w FILE             capture | capture IF (a pcap file in base64, written to FILE)
  * </pre>
  *
  * Without TEAM (and without {@code --socket}), status, metrics and events ask every daemon with a socket in
@@ -117,7 +122,7 @@ public final class LacpCtl {
         }
         if (command == null) {
             return new Outcome(EXIT_USAGE, usage(parsed), "lacpctl: a command is required (expected: status, member,"
-                    + " vlan, port, reload, metrics, events)\n");
+                    + " vlan, port, reload, metrics, events, capture)\n");
         }
         Path socket = null;
         for (ParseResult r = parsed; r != null; r = r.subcommand()) {
@@ -263,7 +268,8 @@ public final class LacpCtl {
     @Command(name = "lacpctl", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Asks running lacpd daemons for their state, and changes a running team.",
             subcommands = {StatusCommand.class, MemberCommand.class, VlanCommand.class, PortCommand.class,
-                    ReloadCommand.class, MetricsCommand.class, EventsCommand.class},
+                    ReloadCommand.class, MetricsCommand.class, EventsCommand.class,
+                    CaptureCommand.class},
             footer = {"", "TEAM picks the daemon of that team (/run/lacpd/TEAM.sock); without TEAM, status, metrics and"
                     + " events ask every daemon running.",
                     "Exit status: 0 done; 1 the daemon answered an error, or no daemon runs; 2 bad input; 3 a daemon"
@@ -415,6 +421,44 @@ public final class LacpCtl {
         @Override
         public Outcome run(Target target) throws ConfigException {
             return each(target, team, "events");
+        }
+    }
+
+    @Command(name = "capture", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Writes the last slow-protocol frames the team's ports (or IF) received and sent to a pcap"
+                    + " file for Wireshark (request: capture [IF]).")
+    static final class CaptureCommand implements Request {
+        @Parameters(index = "0", paramLabel = "TEAM")
+        String team;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "IF", description = "only this member")
+        String member;
+        @Option(names = "-w", paramLabel = "FILE", required = true, description = "the pcap file written (mode 0600)")
+        Path file;
+
+        @Override
+        public Outcome run(Target target) throws ConfigException {
+            Outcome o = one(target.of(team), member == null ? "capture" : "capture " + interfaceName(member));
+            if (o.status() != 0) {
+                return o;
+            }
+            byte[] pcap;
+            try {
+                pcap = Base64.getDecoder().decode(o.out().strip());
+            } catch (IllegalArgumentException e) {
+                pcap = new byte[0];
+            }
+            int frames = PcapFile.records(pcap);
+            if (frames < 0) {
+                return new Outcome(EXIT_ERROR, "", "lacpctl: " + team + ": the answer is not a pcap file\n");
+            }
+            try {
+                Files.deleteIfExists(file); // created afresh: frames hold MACs, the file is 0600 from the start
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(file, pcap, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                return new Outcome(EXIT_ERROR, "", "lacpctl: cannot write " + file + ": " + e + "\n");
+            }
+            return new Outcome(0, frames + " frames written to " + file + "\n", "");
         }
     }
 

@@ -520,6 +520,10 @@ public final class Lacpd {
         if (request.equals("events") || request.equals("metrics")) {
             return observability.answer(request, this::status);
         }
+        if (CaptureRequest.matches(request)) {
+            LacpRuntime r = runtime;
+            return r == null ? "error: the daemon is starting\n" : CaptureRequest.answer(r.frameLog(), request);
+        }
         String changed = membership(request);
         if (changed != null) {
             return changed;
@@ -531,7 +535,7 @@ public final class Lacpd {
             json = true;
         } else {
             return "error: unknown request '" + request + "' (expected: status, status --json, member IF standby|active,"
-                    + " vlan add|remove VID, port add|remove IF, reload, metrics, events)\n";
+                    + " vlan add|remove VID, port add|remove IF, reload, metrics, events, capture [IF])\n";
         }
         TeamStatus status;
         try {
