@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code dynamic} between two lacpd teams over two veth pairs: four UDP flows whose hashes all land on one
  * member's buckets end up spread over both within a few seconds, and the receiver sees none of them reordered.
- * The flows' start on one member shows in A's log: its rebalancing rounds moved at least two buckets.
+ * The flows' start on one member shows in A's log: its rebalancing rounds moved at least two buckets. The same
+ * with four TCP streams: moved at their pauses, TCP's own reordering counters at the sender stay at zero.
  * Needs root; the namespaces and processes it makes are its own.
  */
 class DynamicTrafficTest {
@@ -32,6 +33,7 @@ class DynamicTrafficTest {
     private static final String ADDRESS_B = "192.0.2.2";
     private static final int PORT = 5301;
     private static final int SECONDS = 10;
+    private static final int TCP_PORT = 5311;
 
     private NetnsLab lab;
 
@@ -62,12 +64,32 @@ class DynamicTrafficTest {
         return ports;
     }
 
-    private static long txBytes(JsonNode team, String member) {
-        return NetnsLab.port(team, member).get("traffic").get("tx_bytes").asLong();
+    /**
+     * The first of four consecutive source ports (iperf3's {@code --cport} with {@code -P 4}) whose TCP flows to B
+     * all fall in even buckets below 128, as {@link #unevenPorts} for UDP.
+     */
+    private static int unevenTcpPorts() {
+        FlowHash hash = new FlowHash(FlowHash.DEFAULT_SEED);
+        FrameView view = new FrameView();
+        for (int first = 40000; ; first++) {
+            int p = 0;
+            for (; p < 4; p++) {
+                TestFrame f = TestFrame.ethernet(TestFrame.DST_MAC, TestFrame.SRC_MAC).u16(FrameView.ETHERTYPE_IPV4)
+                        .ipv4(FrameView.PROTO_TCP, 0xc000_0201L, 0xc000_0202L, 0).tcp(first + p, TCP_PORT);
+                view.parse(f.heap(), 0, f.length());
+                int bucket = (int) hash.transportPorts(view) & (MemberMap.BUCKETS - 1);
+                if (bucket >= 128 || bucket % 2 != 0) {
+                    break;
+                }
+            }
+            if (p == 4) {
+                return first;
+            }
+        }
     }
 
-    @Test
-    void fourFlowsOnOneMemberAreSpreadOverBothWithinSecondsAndNoneIsReordered() throws Exception {
+    /** Both teams up over two veth pairs, A with {@code dynamic}, addresses on the team interfaces. */
+    private void twoTeams() throws Exception {
         lab = new NetnsLab(2);
         lab.startDaemon("A", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0a", "--load-balancing", "dynamic");
         lab.startDaemon("B", "--ports", "eth1,eth2", "--system-mac", "02:00:00:00:00:0b");
@@ -78,6 +100,15 @@ class DynamicTrafficTest {
         lab.inNs("B", "ip", "addr", "add", ADDRESS_B + "/24", "dev", "tB");
         lab.inNs("B", "ip", "link", "set", "tB", "up");
         assertEquals(0, lab.execInNs("A", 20, "ping", "-c", "2", "-i", "0.2", "-W", "2", ADDRESS_B).exitCode());
+    }
+
+    private static long txBytes(JsonNode team, String member) {
+        return NetnsLab.port(team, member).get("traffic").get("tx_bytes").asLong();
+    }
+
+    @Test
+    void fourFlowsOnOneMemberAreSpreadOverBothWithinSecondsAndNoneIsReordered() throws Exception {
+        twoTeams();
 
         List<Integer> ports = unevenPorts();
         Process receiver = lab.startInNs("B", java(), "-cp", classPath(), UdpFlows.class.getName(), "receive",
@@ -142,6 +173,47 @@ class DynamicTrafficTest {
             assertEquals(0, Long.parseLong(m.group(3)), "flow " + m.group(1) + " reordered: " + received);
         }
         assertEquals(4, flows, received);
+    }
+
+    /**
+     * Four TCP streams paced in 5 ms bursts (so that they pause for longer than the flowlet gap), all starting on
+     * one member's buckets: in their last seconds both members carry a real part of their bytes, so flows moved,
+     * and the sender's TCP saw no reordering (TcpExtTCPSACKReorder, TCPRenoReorder and TCPTSReorder, counted per
+     * namespace, all 0).
+     */
+    @Test
+    void fourTcpStreamsMovedAtTheirPausesAreNeverReorderedByTcpsOwnCount() throws Exception {
+        twoTeams();
+        Process server = lab.startInNs("B", "iperf3", "-s", "-1", "-B", ADDRESS_B, "-p", Integer.toString(TCP_PORT));
+        Thread.sleep(500);
+        int first = unevenTcpPorts();
+        Process client = lab.startInNs("A", "iperf3", "-c", ADDRESS_B, "-p", Integer.toString(TCP_PORT), "-P", "4",
+                "--cport", Integer.toString(first), "-t", Integer.toString(SECONDS), "-b", "300M",
+                "--pacing-timer", "5000");
+        Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS - 3));
+        JsonNode before = lab.status("A");
+        Thread.sleep(2000);
+        JsonNode after = lab.status("A");
+        String out = new String(client.getInputStream().readAllBytes());
+        assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, client.exitValue(), out);
+        server.waitFor(10, TimeUnit.SECONDS);
+        long one = txBytes(after, "eth1") - txBytes(before, "eth1");
+        long two = txBytes(after, "eth2") - txBytes(before, "eth2");
+        String counters = lab.execInNs("A", 5, "nstat", "-az", "TcpExtTCPSACKReorder", "TcpExtTCPRenoReorder",
+                "TcpExtTCPTSReorder").output();
+        System.out.printf("4 TCP streams, last 2 s: eth1 %d bytes, eth2 %d bytes; %s%n", one, two,
+                counters.replaceAll("\\s+", " ").strip());
+        double share = (double) one / (one + two);
+        assertTrue(share >= 0.1 && share <= 0.9, "both members carry the streams: eth1 " + share + "\n"
+                + lab.readLog("A"));
+        Matcher m = Pattern.compile("(TcpExt\\w+Reorder)\\s+(\\d+)").matcher(counters);
+        int seen = 0;
+        while (m.find()) {
+            seen++;
+            assertEquals(0, Long.parseLong(m.group(2)), m.group(1) + ": " + counters);
+        }
+        assertEquals(3, seen, counters);
     }
 
     private static String java() {
