@@ -128,6 +128,8 @@ public final class PrometheusText {
             out.counter("lacpd_team_dropped_total", dropped, team + ",reason=\"queue_full\"", c.dropQueueFull());
             out.counter("lacpd_team_dropped_total", dropped, team + ",reason=\"send_error\"", c.dropSendError());
             out.counter("lacpd_team_dropped_total", dropped, team + ",reason=\"malformed\"", c.malformed());
+            out.counter("lacpd_team_dropped_total", dropped, team + ",reason=\"not_primary\"", c.dropNotPrimary());
+            out.counter("lacpd_team_dropped_total", dropped, team + ",reason=\"own_source\"", c.dropOwnSource());
             out.counter("lacpd_team_mac_conflicts_total", "Frames that arrived with our team MAC or a member's MAC"
                     + " as source: another host or a loop uses our MAC.", team, c.macConflict());
         }
@@ -229,6 +231,9 @@ public final class PrometheusText {
             out.counter("lacpd_member_dropped_total", dropped, id + ",reason=\"queue_full\"", traffic.dropQueueFull());
             out.counter("lacpd_member_dropped_total", dropped, id + ",reason=\"send_error\"", traffic.dropSendError());
             out.counter("lacpd_member_dropped_total", dropped, id + ",reason=\"malformed\"", traffic.malformed());
+            out.counter("lacpd_member_dropped_total", dropped, id + ",reason=\"not_primary\"",
+                    traffic.dropNotPrimary());
+            out.counter("lacpd_member_dropped_total", dropped, id + ",reason=\"own_source\"", traffic.dropOwnSource());
             out.counter("lacpd_member_mac_conflicts_total", "Frames that arrived on the member with our team MAC or a"
                     + " member's MAC as source.", id, traffic.macConflict());
         }
