@@ -176,6 +176,12 @@ public final class Libc {
     /** poll(2) over {@code count} struct pollfd; -1 with errno in {@link Native#getLastError()}. */
     public static native int poll(Pointer fds, long count, int timeoutMillis);
 
+    /** sched_setaffinity(2): {@code pid} 0 is the calling thread; {@code mask} a cpu_set_t of {@code size} octets. */
+    public static native int sched_setaffinity(int pid, long size, Pointer mask) throws LastErrorException;
+
+    /** sched_getaffinity(2): the CPUs {@code pid} (0: the calling thread) may run on, into {@code mask}. */
+    public static native int sched_getaffinity(int pid, long size, Pointer mask) throws LastErrorException;
+
     /** setsockopt(2) with an int value. */
     public static int setsockoptInt(int fd, int level, int option, int value) throws LastErrorException {
         byte[] v = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();

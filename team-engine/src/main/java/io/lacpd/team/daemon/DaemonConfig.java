@@ -10,6 +10,7 @@ import io.lacpd.core.SystemConfig;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.TeamPolicy;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
+import io.lacpd.team.io.CpuAffinity;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.mode.ConfigNamed;
 import io.lacpd.team.mode.TeamingMode;
@@ -65,13 +66,16 @@ import java.util.function.Function;
  *                      LACP timeout since the start, one member carries the traffic until LACP is heard
  * @param observability the Prometheus HTTP listener and textfile, if any, and the log level; read at the start only
  * @param balance       the load-balancing options: the flowlet gap of {@code dynamic}
+ * @param dataCpus      the CPUs the data threads run on, {@link CpuAffinity#ANY} (the default) for the scheduler's
+ *                      choice; read at the start
  */
 public record DaemonConfig(String team, List<String> ports, TeamingMode mode, LacpTimeout timeout,
                            LacpActivity activity, int systemPriority, MacAddress systemMac, int key, int portPriority,
                            MuxControl muxControl, LoadBalancingAlgorithm loadBalancing, DataPlane dataPlane,
                            String teamInterface, MacAddress teamMac, Path controlSocket, Path configFile,
                            LacpOptions lacpOptions, List<Integer> vlans, List<String> standby,
-                           boolean lacpFallback, ObservabilityOptions observability, BalanceOptions balance) {
+                           boolean lacpFallback, ObservabilityOptions observability, BalanceOptions balance,
+                           CpuAffinity dataCpus) {
 
     /** The directory of default control sockets: {@code /run/lacpd/TEAM.sock}. */
     public static final Path SOCKET_DIRECTORY = Path.of("/run/lacpd");
@@ -81,7 +85,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
 
     static final Set<String> KEYS = Set.of("team", "ports", "mode", "lacp-rate", "lacp-activity", "system-priority",
             "system-mac", "key", "port-priority", "mux-control", "load-balancing", "data-plane", "team-interface", "team-mac",
-            "control-socket", "standby", "lacp-fallback");
+            "control-socket", "standby", "lacp-fallback", "data-cpus");
 
     /**
      * Every key a config file may hold, each also a flag: {@link #KEYS}, the {@link LacpOptions}',
@@ -224,22 +228,33 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
             throw new ConfigException(label.apply(VlanConfig.KEY) + " needs the data plane (VLAN team interfaces are"
                     + " TAPs: data-plane tap)");
         }
+        CpuAffinity dataCpus = CpuAffinity.ANY;
+        if (s.containsKey("data-cpus")) {
+            try {
+                dataCpus = CpuAffinity.parse(s.get("data-cpus"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(label.apply("data-cpus") + " " + e.getMessage());
+            }
+            if (dataPlane == DataPlane.NONE) {
+                throw new ConfigException(label.apply("data-cpus") + " needs the data plane (data-plane tap)");
+            }
+        }
         return new DaemonConfig(team, ports, mode, timeout, activity, systemPriority, mac, key, portPriority, mux,
                 loadBalancing, dataPlane, teamInterface, teamMac, socket, configFile, LacpOptions.parse(s, label), vlans,
-                standby, fallback, ObservabilityOptions.parse(s, label), BalanceOptions.parse(s, label));
+                standby, fallback, ObservabilityOptions.parse(s, label), BalanceOptions.parse(s, label), dataCpus);
     }
 
     /**
      * These settings, but with the team name, mode, data plane, team interface and control socket of the running
      * config: a reload cannot change those, as they name the daemon, its interface and where lacpctl finds it; nor
      * the LACP fallback, which counts from the start, nor the load-balancing options, which the transmit thread was
-     * built with. The VLANs neither: at run time they change by the control request {@code vlan add|remove VID}.
+     * built with, nor the data threads' CPUs. The VLANs neither: at run time they change by the control request {@code vlan add|remove VID}.
      */
     public DaemonConfig withStartOnlySettingsOf(DaemonConfig running) {
         return new DaemonConfig(running.team, ports, running.mode, timeout, activity, systemPriority, systemMac, key,
                 portPriority, muxControl, running.loadBalancing, running.dataPlane, running.teamInterface, running.teamMac,
                 running.controlSocket, configFile, lacpOptions, running.vlans, standby, running.lacpFallback,
-                running.observability, running.balance);
+                running.observability, running.balance, running.dataCpus);
     }
 
     /**
@@ -266,7 +281,7 @@ public record DaemonConfig(String team, List<String> ports, TeamingMode mode, La
         }
         return new DaemonConfig(team, checked, mode, timeout, activity, systemPriority, systemMac, key, portPriority,
                 muxControl, loadBalancing, dataPlane, teamInterface, teamMac, controlSocket, configFile, lacpOptions,
-                vlans, standbyLeft, lacpFallback, observability, balance);
+                vlans, standbyLeft, lacpFallback, observability, balance, dataCpus);
     }
 
     /** The LACP system settings of this team. */

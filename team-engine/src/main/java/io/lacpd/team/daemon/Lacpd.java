@@ -12,6 +12,7 @@ import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.Distributor;
 import io.lacpd.team.datapath.FlowletTable;
 import io.lacpd.team.datapath.VirtualPortTable;
+import io.lacpd.team.io.CpuAffinity;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.team.runtime.TeamDataPath;
 import io.lacpd.team.status.DaemonInfo;
@@ -197,7 +198,8 @@ public final class Lacpd {
         log.line("started: ports " + String.join(",", config.ports()) + ", system "
                 + config.systemPriority() + "," + config.systemMac() + ", control socket " + config.controlSocket()
                 + (dataPath == null ? "" : ", team interface " + dataPath.name() + " " + teamMac + " mtu " + teamMtu
-                + ", load balancing " + config.loadBalancing()));
+                + ", load balancing " + config.loadBalancing()
+                + (config.dataCpus().isAny() ? "" : ", data threads on CPU " + config.dataCpus())));
         notify = SystemdNotify.fromEnvironment(System.getenv(), log);
         if (notify != null) { // started: systemd may start what comes after the team
             notify.send("READY=1\nSTATUS=team " + config.team() + ": ports " + String.join(",", config.ports()));
@@ -224,7 +226,12 @@ public final class Lacpd {
                 : present.isEmpty() ? config.systemMac() : present.get(0).mac();
         teamMtu = present.stream().mapToInt(LinkState::mtu).min().orElse(DEFAULT_MTU);
         Distributor distributor = distributor(config.loadBalancing(), config.balance());
-        TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor);
+        CpuAffinity outside = config.dataCpus().outside(CpuAffinity.ofCallingThread());
+        if (!outside.isAny()) {
+            throw new ConfigException("data-cpus " + config.dataCpus() + ": CPU " + outside + " is not one lacpd may run"
+                    + " on (it may use " + CpuAffinity.ofCallingThread() + ")");
+        }
+        TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor, config.dataCpus());
         dynamic = distributor.bucketBytes() != null ? distributor : null;
         dataPath = path; // from here on stop() closes it, giving back the members taken so far
         announcer = new PrimaryAnnouncer(path, teamMac, log::line);
@@ -429,7 +436,7 @@ public final class Lacpd {
         DaemonConfig applied = next.withStartOnlySettingsOf(config);
         if (!applied.equals(next)) {
             log.line("reload: a new team name, mode, load-balancing, flowlet gap, data plane, team interface, team MAC,"
-                    + " VLANs, control socket or lacp-fallback applies at the next start only");
+                    + " VLANs, control socket, lacp-fallback or data-cpus applies at the next start only");
         }
         Map<String, Integer> before = portNumbers.renumber(config.ports()); // the running numbers, unchanged
         List<String> removed = config.ports().stream().filter(p -> !next.ports().contains(p)).toList();

@@ -63,6 +63,8 @@ record SettingHelp(String key, String value, String description, String dflt) {
                     DataPlane.TAP),
             new SettingHelp("team-interface", "NAME", "the team interface: 1 to 15 of A-Z a-z 0-9 . _ -", "the team's name"),
             new SettingHelp("team-mac", "MAC", "the team interface's MAC", "the first member's MAC"),
+            new SettingHelp("data-cpus", "CPUS", "the CPUs the data threads run on, a list like 0 or 2-3,6",
+                    "any (the scheduler's choice)"),
             new SettingHelp("vlans", "VID,VID...", "a VLAN team interface TEAM.VID for each VLAN ID (1..4094), tagged"
                     + " and untagged by lacpd", "none"),
             new SettingHelp("flap-limit", U16, "flap damping: a member whose link goes down more than this often"

@@ -1,5 +1,6 @@
 package io.lacpd.team.runtime;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -14,6 +15,7 @@ import io.lacpd.team.datapath.SwitchIndependentRules;
 import io.lacpd.team.datapath.OwnSource;
 import io.lacpd.team.datapath.VlanTag;
 import io.lacpd.team.datapath.VnetHeader;
+import io.lacpd.team.io.CpuAffinity;
 import io.lacpd.team.io.MemberIsolation;
 import io.lacpd.team.io.PacketSocket;
 import io.lacpd.team.io.TapDevice;
@@ -26,6 +28,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -149,9 +152,15 @@ public final class TeamDataPath implements AutoCloseable {
     private final Memory wakeValue = new Memory(8);
     private final Thread txThread;
     private final Thread rxThread;
+    private final CpuAffinity cpus;
+    /** Counted down by each data thread once it runs on {@link #cpus} (or could not). */
+    private final CountDownLatch placed = new CountDownLatch(2);
+    private volatile String placementError;
 
-    private TeamDataPath(TapDevice tap, MacAddress teamMac, int mtu, Distributor distributor, int txWake, int rxWake) {
+    private TeamDataPath(TapDevice tap, MacAddress teamMac, int mtu, Distributor distributor, CpuAffinity cpus,
+            int txWake, int rxWake) {
         this.tap = tap;
+        this.cpus = cpus;
         this.teamMac = teamMac;
         this.mtu = mtu;
         this.distributor = distributor;
@@ -179,10 +188,11 @@ public final class TeamDataPath implements AutoCloseable {
      * @param mtu         its MTU
      * @param distributor picks the member each outbound frame leaves on; used by the transmit thread only, which
      *                    gives it the time when it keeps a flowlet table
-     * @throws IOException when the kernel refuses the interface
+     * @param cpus        the CPUs both data threads run on, {@link CpuAffinity#ANY} for the scheduler's choice
+     * @throws IOException when the kernel refuses the interface, or the data threads these CPUs
      */
-    public static TeamDataPath open(String tapName, MacAddress teamMac, int mtu, Distributor distributor)
-            throws IOException {
+    public static TeamDataPath open(String tapName, MacAddress teamMac, int mtu, Distributor distributor,
+            CpuAffinity cpus) throws IOException {
         TapDevice tap = TapDevice.open(tapName, teamMac, mtu);
         int txWake;
         try {
@@ -199,10 +209,38 @@ public final class TeamDataPath implements AutoCloseable {
             tap.close();
             throw e;
         }
-        TeamDataPath path = new TeamDataPath(tap, teamMac, mtu, distributor, txWake, rxWake);
+        TeamDataPath path = new TeamDataPath(tap, teamMac, mtu, distributor, cpus, txWake, rxWake);
         path.txThread.start();
         path.rxThread.start();
+        path.awaitPlacement();
         return path;
+    }
+
+    /** Waits until both data threads run on their CPUs; closes the path when the kernel refused one. */
+    private void awaitPlacement() throws IOException {
+        try {
+            if (!placed.await(ACK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                placementError = "the data threads did not start";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            placementError = "interrupted while the data threads started";
+        }
+        if (placementError != null) {
+            close();
+            throw new IOException("data-cpus " + cpus + ": " + placementError);
+        }
+    }
+
+    /** The first thing each data thread does: runs on {@link #cpus}, then says so. */
+    private void place() {
+        try {
+            cpus.applyToCallingThread();
+        } catch (LastErrorException e) {
+            placementError = "the kernel refused the CPUs (" + e.getMessage() + ")";
+        } finally {
+            placed.countDown();
+        }
     }
 
     private static int eventfd() throws IOException {
@@ -493,6 +531,7 @@ public final class TeamDataPath implements AutoCloseable {
      * drained one costs no further read until poll says it is readable again.
      */
     private void transmitLoop() {
+        place();
         ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
         Pointer frame = Native.getDirectBufferPointer(buffer);
         // a VLAN interface's frame is read after the headroom its tag is pushed into; it then starts at 0 too
@@ -612,6 +651,7 @@ public final class TeamDataPath implements AutoCloseable {
     }
 
     private void receiveLoop() {
+        place();
         ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
         Pointer base = Native.getDirectBufferPointer(buffer);
         Pointer received = base.share(HEADROOM);

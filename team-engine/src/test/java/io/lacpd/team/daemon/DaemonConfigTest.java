@@ -195,6 +195,19 @@ class DaemonConfigTest {
     }
 
     @Test
+    void theDataThreadsRunAnywhereUnlessDataCpusNamesTheirCpus() throws Exception {
+        assertTrue(parse("--team", "t", "--ports", "a").dataCpus().isAny());
+        assertEquals("0,2-3", parse("--team", "t", "--ports", "a", "--data-cpus", "0,2,3").dataCpus().toString());
+        assertEquals("--data-cpus 'x' (expected: CPU numbers 0..1023 and ranges like 0-3, comma separated)",
+                error("--team", "t", "--ports", "a", "--data-cpus", "x"));
+        assertEquals("--data-cpus needs the data plane (data-plane tap)",
+                error("--team", "t", "--ports", "a", "--data-cpus", "1", "--data-plane", "none"));
+        DaemonConfig running = parse("--team", "t", "--ports", "a", "--data-cpus", "1");
+        assertEquals("1", parse("--team", "t", "--ports", "a").withStartOnlySettingsOf(running).dataCpus().toString(),
+                "read at the start only");
+    }
+
+    @Test
     void aFlagWithoutItsValueIsNamedAndTheNextFlagIsNotSwallowed() {
         assertEquals("--team needs a value", error("--team", "--ports", "a"));
         assertEquals("--config needs a value", error("--config", "--team", "t"));

@@ -210,6 +210,13 @@ class TeamTrafficTest {
         assertEquals(2, tooLong.exitCode(), tooLong.output());
         assertEquals("lacpd: --team-interface 'a-name-too-long-for-linux' cannot name the team interface (expected: 1 to"
                 + " 15 letters, digits, '.', '_' or '-')", lastLine(tooLong.output()));
+
+        NetnsLab.Result noSuchCpu = lab.runDaemonToExit("A", "run", "--team", "t5", "--ports", "eth2",
+                "--data-cpus", "1023", "--control-socket", lab.dir.resolve("t5.sock").toString());
+        assertEquals(1, noSuchCpu.exitCode(), noSuchCpu.output());
+        assertTrue(lastLine(noSuchCpu.output()).matches("lacpd: data-cpus 1023: CPU 1023 is not one lacpd may run on"
+                + " \\(it may use [0-9,-]+\\)"), noSuchCpu.output());
+        assertFalse(lab.execInNs("A", 5, "ip", "link", "show", "t5").exitCode() == 0, "no team interface left");
     }
 
     @Test

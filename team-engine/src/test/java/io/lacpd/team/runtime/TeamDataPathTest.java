@@ -11,6 +11,7 @@ import io.lacpd.team.balance.FlowHash;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
 import io.lacpd.team.datapath.Distributor;
 import io.lacpd.team.datapath.FlowletTable;
+import io.lacpd.team.io.CpuAffinity;
 import io.lacpd.team.member.Member;
 import io.lacpd.team.member.MemberMap;
 import io.lacpd.transport.linux.Libc;
@@ -67,8 +68,13 @@ class TeamDataPathTest {
     }
 
     private static TeamDataPath team(NetnsThread ns, MacAddress mac, Distributor distributor) throws Exception {
+        return team(ns, mac, distributor, CpuAffinity.ANY);
+    }
+
+    private static TeamDataPath team(NetnsThread ns, MacAddress mac, Distributor distributor, CpuAffinity cpus)
+            throws Exception {
         return ns.call(() -> {
-            TeamDataPath t = TeamDataPath.open("team0", mac, 1500, distributor);
+            TeamDataPath t = TeamDataPath.open("team0", mac, 1500, distributor, cpus);
             t.addMember(0, "eth1");
             t.addMember(1, "eth2");
             return t;
@@ -163,6 +169,49 @@ class TeamDataPathTest {
         long eth2 = after.member(1).txPackets() - before.member(1).txPackets();
         System.out.printf("8 streams: team %.2f Gbit/s; frames eth1 %d, eth2 %d%n", eight / 1e9, eth1, eth2);
         assertTrue(eth1 > 0 && eth2 > 0, "8 flows use both members: eth1 " + eth1 + ", eth2 " + eth2);
+    }
+
+    /**
+     * data-cpus: both data threads of a team run on the CPU asked (the last this process may use), and the team
+     * carries traffic from there; the other team's threads keep the scheduler's choice.
+     */
+    @Test
+    void theDataThreadsRunOnTheCpusAsked() throws Exception {
+        String allowed = taskStatus(Path.of("/proc/self/status"), "Cpus_allowed_list");
+        String last = allowed.replaceAll(".*[,-]", "");
+        a.close();
+        a = team(inA, MAC_A, new Distributor(LoadBalancingAlgorithm.TRANSPORT_PORTS), CpuAffinity.parse(last));
+        a.publish(split(MAC_A, true));
+        lab.inNs("A", "ip", "addr", "add", "10.66.0.1/24", "dev", "team0");
+
+        NetnsLab.runChecked("ip", "netns", "exec", lab.nsA, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.66.0.2");
+        java.util.Map<String, List<String>> cpusByThread = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String name = Files.readString(task.resolve("comm")).strip();
+                if (name.startsWith("team-tx-") || name.startsWith("team-rx-")) {
+                    cpusByThread.computeIfAbsent(name, k -> new java.util.ArrayList<>())
+                            .add(taskStatus(task.resolve("status"), "Cpus_allowed_list"));
+                }
+            }
+        }
+        // both teams' interfaces are team0: per name, one thread of each
+        assertEquals(java.util.Map.of("team-rx-team0", List.of(allowed, last), "team-tx-team0", List.of(allowed, last)),
+                sortedValues(cpusByThread), "A's data threads on CPU " + last + ", B's anywhere");
+        assertTrue(a.counters().rxPackets() >= 3, a.counters().toString());
+    }
+
+    private static String taskStatus(Path status, String field) throws Exception {
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith(field + ":"))
+                .map(l -> l.substring(field.length() + 1).strip()).findFirst().orElseThrow();
+    }
+
+    /** The lists sorted, the allowed list ("0-1") before a single CPU ("1") when they share the first digits. */
+    private static java.util.Map<String, List<String>> sortedValues(java.util.Map<String, List<String>> m) {
+        java.util.Map<String, List<String>> sorted = new java.util.TreeMap<>();
+        m.forEach((k, v) -> sorted.put(k, v.stream().sorted(java.util.Comparator.comparingInt(String::length)
+                .reversed()).toList()));
+        return sorted;
     }
 
     /**
