@@ -39,9 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link VnetHeader#fixHdrLen}), asks the {@link Distributor} for a slot at the current time (read once per TAP
  * read, and only when the distributor needs the clock), lets the {@link SwitchIndependentRules} move it to the
  * primary or rewrite the source MAC of a frame that leaves elsewhere, and keeps the frame for that member in a
- * {@link TransmitBatch}. It reads on until the TAPs are drained or the batch is full, never waiting for more, then
- * sends each member's frames in their order with one sendmmsg: a lone frame leaves at once, a burst of small ones
- * costs a system call per frame less. A frame held in the batch counts as queued on its member for the flowlet
+ * {@link TransmitBatch}. The first frame after a wait leaves at once; after it the thread reads on until the TAPs
+ * are drained or the batch is full, never waiting for more, then sends each member's frames in their order with one
+ * sendmmsg: a lone frame costs no more than before, a burst of small ones a system call per frame less. A frame held in the batch counts as queued on its member for the flowlet
  * table's queue test, so no flow moves while its last frame waits there. The receive thread
  * polls the members, takes up to {@value #RECEIVE_BATCH} frames from each in turn (a {@link PacketBatch} per
  * recvmmsg), leaves Slow Protocols frames
@@ -515,6 +515,8 @@ public final class TeamDataPath implements AutoCloseable {
         int count = 2;
         long vlanEpoch = -1;
         ready[0] = true;
+        // the first frame after a wait leaves alone at once: a lone frame pays no extra read before its send
+        boolean woke = true;
         while (running) {
             Vlans v = vlans;
             if (v.epoch() != vlanEpoch) {
@@ -552,8 +554,9 @@ public final class TeamDataPath implements AutoCloseable {
                 } else {
                     transmitVlan(v.set(), indexOf[i], batch, (int) n, now);
                 }
-                if (batch.full()) {
+                if (woke || batch.full()) {
                     flush(batch);
+                    woke = false;
                 }
             }
             if (!moved) {
@@ -566,6 +569,7 @@ public final class TeamDataPath implements AutoCloseable {
                 for (int i = 0; i < count; i++) {
                     ready[i] = i != 1 && fds.getShort((long) i * Libc.POLLFD_SIZE + 6) != 0;
                 }
+                woke = true;
             }
         }
     }
