@@ -188,32 +188,38 @@ public final class PacketSocket implements AutoCloseable {
     }
 
     /**
-     * Receives up to {@link PacketBatch#slots()} frames without waiting, with one recvmmsg(2): frame {@code i},
-     * virtio_net_hdr first, into slot {@code i}, its length and VLAN tag into {@link PacketBatch#length(int)},
-     * {@link PacketBatch#vlanTci(int)} and {@link PacketBatch#vlanTpid(int)}. A frame longer than a slot is
-     * truncated and reported as {@code -EMSGSIZE}, the frames after it are received as usual.
+     * Receives frames without waiting, with one recvmmsg(2): frame {@code i}, virtio_net_hdr first, into slot
+     * {@code i}, its length and VLAN tag into {@link PacketBatch#length(int)}, {@link PacketBatch#vlanTci(int)} and
+     * {@link PacketBatch#vlanTpid(int)}. It asks for {@link PacketBatch#slots()} frames, or for one after a receive
+     * of {@link PacketBatch#WARM_BYTES} or more (super-frames), until a receive is smaller again. A frame longer
+     * than a slot is truncated and reported as {@code -EMSGSIZE}, the frames after it are received as usual.
      *
-     * @return the frames received, at least 1, or -errno ({@code -EAGAIN} when none waits)
+     * @return the frames received, at least 1, or -errno ({@code -EAGAIN} when none waits); fewer than
+     *         {@link PacketBatch#receiveLimit()} asked for says the socket was drained
      */
     public int receive(PacketBatch batch) {
         ByteBuffer v = batch.receiveVector;
-        int slots = batch.slots();
-        for (int i = 0; i < slots; i++) {
+        int limit = batch.receiveLimit;
+        for (int i = 0; i < limit; i++) {
             v.putLong(i * PacketBatch.MMSGHDR_SIZE + 40, PacketBatch.CONTROL_SIZE); // the kernel sets what it used
         }
-        int n = Libc.recvmmsg(fd, batch.receiveMessages(), slots, Libc.MSG_DONTWAIT, null);
+        int n = Libc.recvmmsg(fd, batch.receiveMessages(), limit, Libc.MSG_DONTWAIT, null);
         if (n < 0) {
             return -Native.getLastError();
         }
-        int controls = slots * (PacketBatch.MMSGHDR_SIZE + PacketBatch.IOVEC_SIZE);
+        int controls = batch.slots() * (PacketBatch.MMSGHDR_SIZE + PacketBatch.IOVEC_SIZE);
+        long octets = 0;
         for (int i = 0; i < n; i++) {
             int header = i * PacketBatch.MMSGHDR_SIZE;
             int flags = v.getInt(header + 48);
-            batch.lengths[i] = (flags & MSG_TRUNC) != 0 ? -Libc.EMSGSIZE : v.getInt(header + 56);
+            int length = v.getInt(header + 56);
+            octets += length;
+            batch.lengths[i] = (flags & MSG_TRUNC) != 0 ? -Libc.EMSGSIZE : length;
             long tag = tag(v, controls + i * PacketBatch.CONTROL_SIZE, v.getLong(header + 40), flags);
             batch.tcis[i] = tag < 0 ? NO_VLAN : (int) tag & 0xffff;
             batch.tpids[i] = tag < 0 ? 0 : (int) (tag >>> 16);
         }
+        batch.receiveLimit = octets >= PacketBatch.WARM_BYTES ? 1 : batch.slots();
         return n;
     }
 

@@ -716,6 +716,7 @@ public final class TeamDataPath implements AutoCloseable {
 
     private void receiveFrom(PacketSocket socket, int slot, Vlans v, PacketBatch batch) {
         for (int taken = 0; taken < RECEIVE_BATCH; ) {
+            int asked = batch.receiveLimit();
             int count = socket.receive(batch);
             if (count < 0) {
                 socketFailed(slot, socket, -count);
@@ -724,8 +725,8 @@ public final class TeamDataPath implements AutoCloseable {
             for (int k = 0; k < count; k++) {
                 received(slot, v, batch, k);
             }
-            if (count < batch.slots()) {
-                return; // fewer waited than a batch takes: drained
+            if (count < asked) {
+                return; // fewer waited than were asked for: drained
             }
             taken += count;
         }

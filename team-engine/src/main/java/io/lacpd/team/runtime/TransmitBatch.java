@@ -19,6 +19,8 @@ final class TransmitBatch {
 
     private final PacketBatch frames;
     private int size;
+    /** Octets of the frames held, virtio_net_hdr included. */
+    private long octets;
     /** Per frame: where its packet starts from its slot's first octet, its octets (virtio_net_hdr included), the
      * next frame of its member. */
     private final int[] at;
@@ -54,9 +56,12 @@ final class TransmitBatch {
         return size;
     }
 
-    /** Whether every slot holds a frame: the batch must be sent before the next read. */
+    /**
+     * Whether the batch must be sent before the next read: every slot holds a frame, or its frames hold
+     * {@link PacketBatch#WARM_BYTES} (a super-frame leaves at once, from a slot still in cache).
+     */
     boolean full() {
-        return size == frames.slots();
+        return size == frames.slots() || octets >= PacketBatch.WARM_BYTES;
     }
 
     /**
@@ -78,6 +83,7 @@ final class TransmitBatch {
         }
         tail[member] = k;
         pending[member] += length - VnetHeader.LENGTH;
+        octets += length;
     }
 
     /** The Ethernet octets (as the distributor counts them) held here for {@code member}. */
@@ -118,5 +124,6 @@ final class TransmitBatch {
         }
         memberCount = 0;
         size = 0;
+        octets = 0;
     }
 }
