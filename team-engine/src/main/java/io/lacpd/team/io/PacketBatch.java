@@ -23,8 +23,8 @@ public final class PacketBatch {
     public static final int SUPER_FRAME = 65_536 + 64;
     /**
      * The octets a batch's frames are kept within: a super-frame's cost is its copies, not its system call, and
-     * a batch of them would spread those copies over slots no longer in cache (measured: 13 % more CPU per
-     * Gbit/s on the transmit thread with 32 super-frame slots in use).
+     * a batch of them would spread those copies over slots no longer in cache (measured: about 13 % more CPU
+     * per Gbit/s on the transmit thread of a single TCP stream, before this limit).
      */
     public static final int WARM_BYTES = 65_536;
 
