@@ -27,6 +27,12 @@ public final class PacketBatch {
      * per Gbit/s on the transmit thread of a single TCP stream, before this limit).
      */
     public static final int WARM_BYTES = 65_536;
+    /**
+     * A received frame longer than this (a super-frame, a jumbo frame) makes the next {@link #SLOTS} receives ask
+     * for one frame each: while such frames flow a batch of them would outgrow {@link #WARM_BYTES}, and one frame
+     * a call costs them nothing (their copies dominate).
+     */
+    public static final int LARGE_FRAME = WARM_BYTES / SLOTS;
 
     // struct mmsghdr on x86-64: struct msghdr (56 octets: name 0, namelen 8, iov 16, iovlen 24, control 32,
     // controllen 40, flags 48), then unsigned msg_len at 56, padded to 64; a struct iovec is base and length
@@ -53,8 +59,8 @@ public final class PacketBatch {
     final int[] lengths;
     final int[] tcis;
     final int[] tpids;
-    /** Messages the next receive asks for: all slots, or one after a receive of {@link #WARM_BYTES} or more. */
-    int receiveLimit;
+    /** Receives left that ask for one frame: set by a frame longer than {@link #LARGE_FRAME}, counted down. */
+    int largeReceives;
 
     /**
      * @param slots    frames per batch
@@ -102,7 +108,6 @@ public final class PacketBatch {
         lengths = new int[slots];
         tcis = new int[slots];
         tpids = new int[slots];
-        receiveLimit = slots;
     }
 
     /** A batch of {@value #SLOTS} slots for super-frames, with {@code headroom} octets before each. */
@@ -122,7 +127,7 @@ public final class PacketBatch {
 
     /** The frames the next {@link PacketSocket#receive(PacketBatch)} into this batch asks for. */
     public int receiveLimit() {
-        return receiveLimit;
+        return largeReceives > 0 ? 1 : slots;
     }
 
     /** Octets of packet a slot takes. */

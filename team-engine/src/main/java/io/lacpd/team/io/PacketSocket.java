@@ -190,16 +190,16 @@ public final class PacketSocket implements AutoCloseable {
     /**
      * Receives frames without waiting, with one recvmmsg(2): frame {@code i}, virtio_net_hdr first, into slot
      * {@code i}, its length and VLAN tag into {@link PacketBatch#length(int)}, {@link PacketBatch#vlanTci(int)} and
-     * {@link PacketBatch#vlanTpid(int)}. It asks for {@link PacketBatch#slots()} frames, or for one after a receive
-     * of {@link PacketBatch#WARM_BYTES} or more (super-frames), until a receive is smaller again. A frame longer
-     * than a slot is truncated and reported as {@code -EMSGSIZE}, the frames after it are received as usual.
+     * {@link PacketBatch#vlanTpid(int)}. It asks for {@link PacketBatch#receiveLimit()} frames: all slots, or one
+     * while frames longer than {@link PacketBatch#LARGE_FRAME} flow. A frame longer than a slot is truncated and
+     * reported as {@code -EMSGSIZE}, the frames after it are received as usual.
      *
      * @return the frames received, at least 1, or -errno ({@code -EAGAIN} when none waits); fewer than
      *         {@link PacketBatch#receiveLimit()} asked for says the socket was drained
      */
     public int receive(PacketBatch batch) {
         ByteBuffer v = batch.receiveVector;
-        int limit = batch.receiveLimit;
+        int limit = batch.receiveLimit();
         for (int i = 0; i < limit; i++) {
             v.putLong(i * PacketBatch.MMSGHDR_SIZE + 40, PacketBatch.CONTROL_SIZE); // the kernel sets what it used
         }
@@ -208,18 +208,18 @@ public final class PacketSocket implements AutoCloseable {
             return -Native.getLastError();
         }
         int controls = batch.slots() * (PacketBatch.MMSGHDR_SIZE + PacketBatch.IOVEC_SIZE);
-        long octets = 0;
+        boolean large = false;
         for (int i = 0; i < n; i++) {
             int header = i * PacketBatch.MMSGHDR_SIZE;
             int flags = v.getInt(header + 48);
             int length = v.getInt(header + 56);
-            octets += length;
+            large |= length > PacketBatch.LARGE_FRAME;
             batch.lengths[i] = (flags & MSG_TRUNC) != 0 ? -Libc.EMSGSIZE : length;
             long tag = tag(v, controls + i * PacketBatch.CONTROL_SIZE, v.getLong(header + 40), flags);
             batch.tcis[i] = tag < 0 ? NO_VLAN : (int) tag & 0xffff;
             batch.tpids[i] = tag < 0 ? 0 : (int) (tag >>> 16);
         }
-        batch.receiveLimit = octets >= PacketBatch.WARM_BYTES ? 1 : batch.slots();
+        batch.largeReceives = large ? batch.slots() : Math.max(0, batch.largeReceives - 1);
         return n;
     }
 
