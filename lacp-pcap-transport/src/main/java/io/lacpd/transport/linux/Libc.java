@@ -22,8 +22,8 @@ import java.util.Map;
  *
  * <p>Two conventions: setup calls declare {@link LastErrorException} and throw it with errno when libc returns
  * -1; the per-frame calls ({@link #read}, {@link #write}, {@link #send}, {@link #recvmsg}, {@link #recvmmsg},
- * {@link #sendmmsg}, {@link #poll}) do not, so that an empty queue (EAGAIN) costs no exception: they return -1 and leave errno in
- * {@link Native#getLastError()}.
+ * {@link #sendmmsg}, {@link #poll}) do not, so that an empty queue (EAGAIN) costs no exception: they return -1
+ * and leave errno in {@link Native#getLastError()}.
  */
 public final class Libc {
 
@@ -179,7 +179,10 @@ public final class Libc {
      */
     public static native int recvmmsg(int fd, Pointer messages, int count, int flags, Pointer timeout);
 
-    /** sendmmsg(2) of {@code count} prepared struct mmsghdr; the messages sent, or -1 with errno in {@link Native#getLastError()}. */
+    /**
+     * sendmmsg(2) of {@code count} prepared struct mmsghdr; the messages sent, or -1 with errno in
+     * {@link Native#getLastError()}.
+     */
     public static native int sendmmsg(int fd, Pointer messages, int count, int flags);
 
     /** poll(2) over {@code count} struct pollfd; -1 with errno in {@link Native#getLastError()}. */

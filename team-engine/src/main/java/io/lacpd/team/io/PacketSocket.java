@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A member's data socket: AF_PACKET SOCK_RAW bound to the member's ifindex with {@code PACKET_VNET_HDR}, so
  * each frame is a 10-byte virtio_net_hdr followed by the Ethernet frame, super-frames included. Our own sends
  * are not looped back (PACKET_IGNORE_OUTGOING). The VLAN tag the kernel strips on receive comes back through
- * PACKET_AUXDATA as {@link #vlanTci()}, or per frame of a {@link PacketBatch}. Receives do not block (the caller polls {@link #fd}); sends do, which
- * is the back-pressure towards the TAP. Nothing here allocates after {@link #open}.
+ * PACKET_AUXDATA as {@link #vlanTci()}, or per frame of a {@link PacketBatch}. Receives do not block (the
+ * caller polls {@link #fd}); sends do, which is the back-pressure towards the TAP. Nothing here allocates after {@link #open}.
  */
 public final class PacketSocket implements AutoCloseable {
 

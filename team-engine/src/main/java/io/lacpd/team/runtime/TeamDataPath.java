@@ -41,11 +41,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * primary or rewrite the source MAC of a frame that leaves elsewhere, and keeps the frame for that member in a
  * {@link TransmitBatch}. The first frame after a wait leaves at once; after it the thread reads on until the TAPs
  * are drained or the batch is full, never waiting for more, then sends each member's frames in their order with one
- * sendmmsg: a lone frame costs no more than before, a burst of small ones a system call per frame less. A frame held in the batch counts as queued on its member for the flowlet
- * table's queue test, so no flow moves while its last frame waits there. The receive thread
- * polls the members, takes up to {@value #RECEIVE_BATCH} frames from each in turn (a {@link PacketBatch} per
- * recvmmsg), leaves Slow Protocols frames
- * to LACP's own capture, drops what a member may not receive (and what the {@link SwitchIndependentRules} refuse:
+ * sendmmsg: a lone frame costs no more than before, a burst of small ones a system call per frame less. A frame
+ * held in the batch counts as queued on its member for the flowlet table's queue test, so no flow moves while its
+ * last frame waits there. The receive thread polls the members, takes up to {@value #RECEIVE_BATCH} frames from
+ * each in turn (up to a {@link PacketBatch} per recvmmsg), leaves Slow Protocols frames to LACP's own capture,
+ * drops what a member may not receive (and what the {@link SwitchIndependentRules} refuse:
  * broadcasts off the primary, our own source MACs come back), puts back the VLAN tag the kernel took off
  * ({@link VlanTag#insert} into the headroom before the frame), fixes hdr_len and writes the frame to the TAP. A
  * frame that is too short or did not fit, or whose vnet header is malformed (an unknown gso_type, headers outside
