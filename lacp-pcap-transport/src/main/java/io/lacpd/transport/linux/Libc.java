@@ -21,9 +21,9 @@ import java.util.Map;
  * values, checked against the kernel headers.
  *
  * <p>Two conventions: setup calls declare {@link LastErrorException} and throw it with errno when libc returns
- * -1; the per-frame calls ({@link #read}, {@link #write}, {@link #send}, {@link #recvmsg}, {@link #poll}) do
- * not, so that an empty queue (EAGAIN) costs no exception: they return -1 and leave errno in
- * {@link Native#getLastError()}.
+ * -1; the per-frame calls ({@link #read}, {@link #write}, {@link #send}, {@link #recvmsg}, {@link #recvmmsg},
+ * {@link #sendmmsg}, {@link #poll}) do not, so that an empty queue (EAGAIN) costs no exception: they return -1
+ * and leave errno in {@link Native#getLastError()}.
  */
 public final class Libc {
 
@@ -172,6 +172,18 @@ public final class Libc {
 
     /** recvmsg(2) into a prepared struct msghdr; -1 with errno in {@link Native#getLastError()}. */
     public static native long recvmsg(int fd, Pointer message, int flags);
+
+    /**
+     * recvmmsg(2) into {@code count} prepared struct mmsghdr, without a timeout ({@code timeout} null); the
+     * messages received, or -1 with errno in {@link Native#getLastError()}.
+     */
+    public static native int recvmmsg(int fd, Pointer messages, int count, int flags, Pointer timeout);
+
+    /**
+     * sendmmsg(2) of {@code count} prepared struct mmsghdr; the messages sent, or -1 with errno in
+     * {@link Native#getLastError()}.
+     */
+    public static native int sendmmsg(int fd, Pointer messages, int count, int flags);
 
     /** poll(2) over {@code count} struct pollfd; -1 with errno in {@link Native#getLastError()}. */
     public static native int poll(Pointer fds, long count, int timeoutMillis);

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A member's data socket: AF_PACKET SOCK_RAW bound to the member's ifindex with {@code PACKET_VNET_HDR}, so
  * each frame is a 10-byte virtio_net_hdr followed by the Ethernet frame, super-frames included. Our own sends
  * are not looped back (PACKET_IGNORE_OUTGOING). The VLAN tag the kernel strips on receive comes back through
- * PACKET_AUXDATA as {@link #vlanTci()}. Receives do not block (the caller polls {@link #fd}); sends do, which
- * is the back-pressure towards the TAP. Nothing here allocates after {@link #open}.
+ * PACKET_AUXDATA as {@link #vlanTci()}, or per frame of a {@link PacketBatch}. Receives do not block (the
+ * caller polls {@link #fd}); sends do, which is the back-pressure towards the TAP. Nothing here allocates after {@link #open}.
  */
 public final class PacketSocket implements AutoCloseable {
 
@@ -162,17 +162,64 @@ public final class PacketSocket implements AutoCloseable {
         if ((flags & MSG_TRUNC) != 0) {
             return -Libc.EMSGSIZE;
         }
-        vlanTci = NO_VLAN;
-        long controlLength = message.getLong(40);
-        if (controlLength >= 16 + 20 && (flags & MSG_CTRUNC) == 0
-                && control.getInt(8) == Libc.SOL_PACKET && control.getInt(12) == Libc.PACKET_AUXDATA) {
-            int status = control.getInt(16);
-            if ((status & TP_STATUS_VLAN_VALID) != 0) {
-                vlanTci = control.getShort(16 + 16) & 0xffff;
-                vlanTpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ? control.getShort(16 + 18) & 0xffff
-                        : ETH_P_8021Q;
-            }
+        long tag = tag(control, 0, message.getLong(40), flags);
+        vlanTci = tag < 0 ? NO_VLAN : (int) tag & 0xffff;
+        if (tag >= 0) {
+            vlanTpid = (int) (tag >>> 16);
         }
+        return n;
+    }
+
+    /**
+     * The VLAN tag the kernel took off a received frame, from its PACKET_AUXDATA control message at {@code at}:
+     * the TPID in bits 31..16 and the TCI in 15..0, or -1 when untagged (or the control message is missing).
+     */
+    private static long tag(ByteBuffer control, int at, long controlLength, int flags) {
+        if (controlLength < 16 + 20 || (flags & MSG_CTRUNC) != 0
+                || control.getInt(at + 8) != Libc.SOL_PACKET || control.getInt(at + 12) != Libc.PACKET_AUXDATA) {
+            return -1;
+        }
+        int status = control.getInt(at + 16);
+        if ((status & TP_STATUS_VLAN_VALID) == 0) {
+            return -1;
+        }
+        int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ? control.getShort(at + 16 + 18) & 0xffff : ETH_P_8021Q;
+        return (long) tpid << 16 | control.getShort(at + 16 + 16) & 0xffff;
+    }
+
+    /**
+     * Receives frames without waiting, with one recvmmsg(2): frame {@code i}, virtio_net_hdr first, into slot
+     * {@code i}, its length and VLAN tag into {@link PacketBatch#length(int)}, {@link PacketBatch#vlanTci(int)} and
+     * {@link PacketBatch#vlanTpid(int)}. It asks for {@link PacketBatch#receiveLimit()} frames: all slots, or one
+     * while frames longer than {@link PacketBatch#LARGE_FRAME} flow. A frame longer than a slot is truncated and
+     * reported as {@code -EMSGSIZE}, the frames after it are received as usual.
+     *
+     * @return the frames received, at least 1, or -errno ({@code -EAGAIN} when none waits); fewer than
+     *         {@link PacketBatch#receiveLimit()} asked for says the socket was drained
+     */
+    public int receive(PacketBatch batch) {
+        ByteBuffer v = batch.receiveVector;
+        int limit = batch.receiveLimit();
+        for (int i = 0; i < limit; i++) {
+            v.putLong(i * PacketBatch.MMSGHDR_SIZE + 40, PacketBatch.CONTROL_SIZE); // the kernel sets what it used
+        }
+        int n = Libc.recvmmsg(fd, batch.receiveMessages(), limit, Libc.MSG_DONTWAIT, null);
+        if (n < 0) {
+            return -Native.getLastError();
+        }
+        int controls = batch.slots() * (PacketBatch.MMSGHDR_SIZE + PacketBatch.IOVEC_SIZE);
+        boolean large = false;
+        for (int i = 0; i < n; i++) {
+            int header = i * PacketBatch.MMSGHDR_SIZE;
+            int flags = v.getInt(header + 48);
+            int length = v.getInt(header + 56);
+            large |= length > PacketBatch.LARGE_FRAME;
+            batch.lengths[i] = (flags & MSG_TRUNC) != 0 ? -Libc.EMSGSIZE : length;
+            long tag = tag(v, controls + i * PacketBatch.CONTROL_SIZE, v.getLong(header + 40), flags);
+            batch.tcis[i] = tag < 0 ? NO_VLAN : (int) tag & 0xffff;
+            batch.tpids[i] = tag < 0 ? 0 : (int) (tag >>> 16);
+        }
+        batch.largeReceives = large ? batch.slots() : Math.max(0, batch.largeReceives - 1);
         return n;
     }
 
@@ -194,6 +241,18 @@ public final class PacketSocket implements AutoCloseable {
      */
     public long send(Pointer at, int length) {
         long n = Libc.send(fd, at, length, 0);
+        return n >= 0 ? n : -Native.getLastError();
+    }
+
+    /**
+     * Sends messages {@code first} to {@code first + count - 1} as {@link PacketBatch#prepare} made them, in order,
+     * with one sendmmsg(2), waiting for room in the socket's send buffer as {@link #send(Pointer, int)} does.
+     *
+     * @return the messages sent, at least 1, or -errno of message {@code first}; when fewer than {@code count}
+     *         were sent, the next one failed and is reported by the next call from it
+     */
+    public int send(PacketBatch batch, int first, int count) {
+        int n = Libc.sendmmsg(fd, batch.sendMessages(first), count, 0);
         return n >= 0 ? n : -Native.getLastError();
     }
 

@@ -2,7 +2,6 @@ package io.lacpd.team.runtime;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.lacpd.core.pdu.MacAddress;
 import io.lacpd.team.balance.LoadBalancingAlgorithm;
@@ -17,6 +16,7 @@ import io.lacpd.team.datapath.VlanTag;
 import io.lacpd.team.datapath.VnetHeader;
 import io.lacpd.team.io.CpuAffinity;
 import io.lacpd.team.io.MemberIsolation;
+import io.lacpd.team.io.PacketBatch;
 import io.lacpd.team.io.PacketSocket;
 import io.lacpd.team.io.TapDevice;
 import io.lacpd.team.member.MemberMap;
@@ -41,9 +41,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The transmit thread reads a frame from the TAP, sets its hdr_len from csum_start and the transport header
  * ({@link VnetHeader#fixHdrLen}), asks the {@link Distributor} for a slot at the current time (read once per TAP
  * read, and only when the distributor needs the clock), lets the {@link SwitchIndependentRules} move it to the
- * primary or rewrite the source MAC of a frame that leaves elsewhere, and sends the frame there whole. The receive thread
- * polls the members, takes up to {@value #RECEIVE_BATCH} frames from each in turn, leaves Slow Protocols frames
- * to LACP's own capture, drops what a member may not receive (and what the {@link SwitchIndependentRules} refuse:
+ * primary or rewrite the source MAC of a frame that leaves elsewhere, and keeps the frame for that member in a
+ * {@link TransmitBatch}. The first frame after a wait leaves at once; after it the thread reads on until the TAPs
+ * are drained or the batch is full, never waiting for more, then sends each member's frames in their order with one
+ * sendmmsg: a lone frame costs no more than before, a burst of small ones a system call per frame less. A frame
+ * held in the batch counts as queued on its member for the flowlet table's queue test, so no flow moves while its
+ * last frame waits there. The receive thread polls the members, takes up to {@value #RECEIVE_BATCH} frames from
+ * each in turn (up to a {@link PacketBatch} per recvmmsg), leaves Slow Protocols frames to LACP's own capture,
+ * drops what a member may not receive (and what the {@link SwitchIndependentRules} refuse:
  * broadcasts off the primary, our own source MACs come back), puts back the VLAN tag the kernel took off
  * ({@link VlanTag#insert} into the headroom before the frame), fixes hdr_len and writes the frame to the TAP. A
  * frame that is too short or did not fit, or whose vnet header is malformed (an unknown gso_type, headers outside
@@ -63,9 +68,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class TeamDataPath implements AutoCloseable {
 
-    /** Room for a 64 KB super-frame, its virtio_net_hdr and a VLAN tag put back. */
-    private static final int BUFFER_BYTES = 1 << 17;
-    /** Free octets before a received frame, for the VLAN tag the kernel took off. */
+    /** Free octets before each frame of a batch, for the VLAN tag the kernel took off or a VLAN interface's. */
     private static final int HEADROOM = VlanTag.LENGTH;
     private static final int ETHER_HEADER = 14;
     /** Frames taken from one member before the next gets its turn. */
@@ -156,6 +159,8 @@ public final class TeamDataPath implements AutoCloseable {
     /** Counted down by each data thread once it runs on {@link #cpus} (or could not). */
     private final CountDownLatch placed = new CountDownLatch(2);
     private volatile String placementError;
+    /** The transmit thread's, as the flowlet table's queue test (on that thread) asks it too. */
+    private final TransmitBatch txBatch = new TransmitBatch(PacketBatch.forSuperFrames(HEADROOM));
 
     private TeamDataPath(TapDevice tap, MacAddress teamMac, int mtu, Distributor distributor, CpuAffinity cpus,
             int txWake, int rxWake) {
@@ -451,10 +456,13 @@ public final class TeamDataPath implements AutoCloseable {
         return out;
     }
 
-    /** What the member in this slot still holds of our sends, for the flowlet table; 0 for an empty slot. */
+    /**
+     * What the member in this slot still holds of our sends, for the flowlet table, with what the transmit batch
+     * holds for it yet (the kernel's queue comes first: its frames leave before the batch's); 0 for an empty slot.
+     */
     private long queuedBytes(int slot) {
         PacketSocket socket = slots.sockets()[slot];
-        return socket == null ? 0 : socket.queuedBytes();
+        return socket == null ? 0 : socket.queuedBytes() + txBatch.pending(slot);
     }
 
     private void wake(int eventFd) {
@@ -532,10 +540,8 @@ public final class TeamDataPath implements AutoCloseable {
      */
     private void transmitLoop() {
         place();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        Pointer frame = Native.getDirectBufferPointer(buffer);
-        // a VLAN interface's frame is read after the headroom its tag is pushed into; it then starts at 0 too
-        Pointer vlanFrame = frame.share(HEADROOM);
+        TransmitBatch batch = txBatch;
+        int capacity = batch.frames().capacity();
         int entries = 2 + VlanSet.MAX_VLANS;
         Memory fds = new Memory((long) entries * Libc.POLLFD_SIZE);
         TapDevice[] polled = new TapDevice[entries];
@@ -548,6 +554,8 @@ public final class TeamDataPath implements AutoCloseable {
         int count = 2;
         long vlanEpoch = -1;
         ready[0] = true;
+        // the first frame after a wait leaves alone at once: a lone frame pays no extra read before its send
+        boolean woke = true;
         while (running) {
             Vlans v = vlans;
             if (v.epoch() != vlanEpoch) {
@@ -569,7 +577,9 @@ public final class TeamDataPath implements AutoCloseable {
                 if (i == 1 || !ready[i]) {
                     continue;
                 }
-                long n = i == 0 ? tap.read(frame, BUFFER_BYTES) : polled[i].read(vlanFrame, BUFFER_BYTES - HEADROOM);
+                // every frame is read after its slot's headroom: a VLAN interface's tag is pushed into it
+                Pointer into = batch.frames().packet(batch.size());
+                long n = i == 0 ? tap.read(into, capacity) : polled[i].read(into, capacity);
                 if (n < 0) {
                     ready[i] = false; // EAGAIN: drained (or the read failed: poll reports it again)
                     continue;
@@ -579,12 +589,17 @@ public final class TeamDataPath implements AutoCloseable {
                 // would make a flow's pause look longer than it was by their sending time, and move it too early.
                 long now = clocked ? System.nanoTime() : 0L;
                 if (i == 0) {
-                    transmit(buffer, frame, (int) n, now);
+                    transmit(batch, HEADROOM, (int) n, now);
                 } else {
-                    transmitVlan(v.set(), indexOf[i], buffer, frame, (int) n, now);
+                    transmitVlan(v.set(), indexOf[i], batch, (int) n, now);
+                }
+                if (woke || batch.full()) {
+                    flush(batch);
+                    woke = false;
                 }
             }
             if (!moved) {
+                flush(batch); // the TAPs are drained: what was read leaves now
                 txSeen = slots.epoch(); // idle: holds no socket
                 Libc.poll(fds, count, -1);
                 if (fds.getShort((long) Libc.POLLFD_SIZE + 6) != 0) {
@@ -593,58 +608,97 @@ public final class TeamDataPath implements AutoCloseable {
                 for (int i = 0; i < count; i++) {
                     ready[i] = i != 1 && fds.getShort((long) i * Libc.POLLFD_SIZE + 6) != 0;
                 }
+                woke = true;
             }
         }
     }
 
     /**
-     * A frame the host sent on VLAN interface {@code index}, read {@value #HEADROOM} octets into the buffer:
-     * pushes its tag (the header and MACs move into the headroom, csum_start and hdr_len with them) and sends it
-     * as the team interface's frames are sent.
+     * A frame the host sent on VLAN interface {@code index}, read into the batch's next slot after its headroom:
+     * pushes its tag (the header and MACs move into the headroom, csum_start and hdr_len with them) and takes it
+     * as the team interface's frames are taken.
      */
-    private void transmitVlan(VlanSet set, int index, ByteBuffer buffer, Pointer frame, int n, long now) {
+    private void transmitVlan(VlanSet set, int index, TransmitBatch batch, int n, long now) {
+        ByteBuffer buffer = batch.frames().buffer();
+        int packetAt = batch.frames().packetAt(batch.size());
         int length = n - VnetHeader.LENGTH;
         int tci = set.transmitTci(index);
-        if (length < ETHER_HEADER || tci < 0
-                || VlanTag.insert(buffer, HEADROOM, VnetHeader.LENGTH, length, FrameView.ETHERTYPE_VLAN, tci) != 0) {
+        if (length < ETHER_HEADER || tci < 0 || VlanTag.insert(buffer, packetAt, VnetHeader.LENGTH, length,
+                FrameView.ETHERTYPE_VLAN, tci) != packetAt - HEADROOM) {
             add(txCounters, TEAM_MALFORMED, 1);
             return;
         }
         int c = index * VLAN_FIELDS;
         add(vlanTxCounters, c + VLAN_PACKETS, 1);
         add(vlanTxCounters, c + VLAN_BYTES, length);
-        transmit(buffer, frame, n + VlanTag.LENGTH, now);
+        transmit(batch, 0, n + VlanTag.LENGTH, now);
     }
 
-    private void transmit(ByteBuffer buffer, Pointer frame, int n, long now) {
-        Slots s = slots;
+    /**
+     * Decides the member of the frame in the batch's next slot, {@code at} octets from the slot's first, and keeps
+     * it there for that member; a malformed frame or one no member may take is counted and its slot reused.
+     */
+    private void transmit(TransmitBatch batch, int at, int n, long now) {
+        ByteBuffer buffer = batch.frames().buffer();
+        int packetAt = batch.frames().packetAt(batch.size()) - HEADROOM + at;
         int length = n - VnetHeader.LENGTH;
-        if (length < ETHER_HEADER || VnetHeader.fixHdrLen(buffer, 0, length) < 0) {
+        if (length < ETHER_HEADER || VnetHeader.fixHdrLen(buffer, packetAt, length) < 0) {
             add(txCounters, TEAM_MALFORMED, 1);
+            return;
+        }
+        MemberMap m = map.get();
+        int frameAt = packetAt + VnetHeader.LENGTH;
+        int slot = independent.transmit(m, distributor.frame(),
+                distributor.transmitSlot(m, buffer, frameAt, length, now), buffer, frameAt);
+        if (slot == MemberMap.NONE || slots.sockets()[slot] == null) {
+            add(txCounters, TEAM_NO_MEMBER, 1);
         } else {
-            MemberMap m = map.get();
-            int slot = independent.transmit(m, distributor.frame(),
-                    distributor.transmitSlot(m, buffer, VnetHeader.LENGTH, length, now), buffer, VnetHeader.LENGTH);
-            PacketSocket socket = slot == MemberMap.NONE ? null : s.sockets()[slot];
-            if (socket == null) {
-                add(txCounters, TEAM_NO_MEMBER, 1);
-            } else {
-                long sent = socket.send(frame, n);
-                int c = slot * TX_FIELDS;
-                if (sent >= 0) {
-                    add(txCounters, c + TX_PACKETS, 1);
-                    add(txCounters, c + TX_BYTES, length);
+            batch.add(slot, at, n);
+        }
+    }
+
+    /**
+     * Sends what the batch holds: per member, in the order of its first frame, its frames in their order with one
+     * sendmmsg, and counts each frame as a send of its own is counted. A send that fails is the failure of its
+     * first frame; the rest of the member's frames go on with the next call. Then lets go of the old sockets.
+     */
+    private void flush(TransmitBatch batch) {
+        Slots s = slots;
+        PacketBatch frames = batch.frames();
+        for (int j = 0; j < batch.members(); j++) {
+            int slot = batch.member(j);
+            int count = batch.prepare(slot);
+            PacketSocket socket = s.sockets()[slot];
+            if (socket == null) { // left since its frames were decided
+                add(txCounters, TEAM_NO_MEMBER, count);
+                continue;
+            }
+            int c = slot * TX_FIELDS;
+            for (int done = 0; done < count; ) {
+                int sent = socket.send(frames, done, count - done);
+                if (sent > 0) {
+                    long octets = 0;
+                    for (int k = done; k < done + sent; k++) {
+                        octets += batch.messageLength(k) - VnetHeader.LENGTH;
+                    }
+                    add(txCounters, c + TX_PACKETS, sent);
+                    add(txCounters, c + TX_BYTES, octets);
                     if (goneTold.get(slot) != 0) {
                         goneTold.set(slot, 0);
                     }
-                } else if (sent == -Libc.ENOBUFS || sent == -Libc.EAGAIN) {
+                    done += sent;
+                    continue;
+                }
+                if (sent == -Libc.ENOBUFS || sent == -Libc.EAGAIN) {
                     add(txCounters, c + TX_QUEUE_FULL, 1);
                 } else {
                     add(txCounters, c + TX_SEND_ERROR, 1);
-                    socketFailed(slot, socket, (int) -sent);
+                    socketFailed(slot, socket, -sent);
                 }
+                done++;
             }
         }
+        batch.clear();
         if (s.epoch() != txSeen) {
             txSeen = s.epoch();
         }
@@ -652,9 +706,7 @@ public final class TeamDataPath implements AutoCloseable {
 
     private void receiveLoop() {
         place();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        Pointer base = Native.getDirectBufferPointer(buffer);
-        Pointer received = base.share(HEADROOM);
+        PacketBatch batch = PacketBatch.forSuperFrames(HEADROOM);
         Memory fds = new Memory((MemberMap.MAX_MEMBERS + 1L) * Libc.POLLFD_SIZE);
         PacketSocket[] polled = new PacketSocket[MemberMap.MAX_MEMBERS + 1];
         int[] slotOf = new int[MemberMap.MAX_MEMBERS + 1];
@@ -689,7 +741,7 @@ public final class TeamDataPath implements AutoCloseable {
             }
             for (int i = 1; i < count; i++) {
                 if (fds.getShort((long) i * Libc.POLLFD_SIZE + 6) != 0) {
-                    receiveFrom(polled[i], slotOf[i], v, buffer, base, received);
+                    receiveFrom(polled[i], slotOf[i], v, batch);
                 }
             }
         }
@@ -702,69 +754,79 @@ public final class TeamDataPath implements AutoCloseable {
         fds.setShort(at + 4, Libc.POLLIN);
     }
 
-    private void receiveFrom(PacketSocket socket, int slot, Vlans v, ByteBuffer buffer, Pointer base,
-            Pointer received) {
-        int c = slot * RX_FIELDS;
-        for (int k = 0; k < RECEIVE_BATCH; k++) {
-            long n = socket.receive(received, BUFFER_BYTES - HEADROOM);
-            if (n == -Libc.EMSGSIZE) {
-                add(rxCounters, c + RX_MALFORMED, 1);
-                continue;
-            }
-            if (n < 0) {
-                socketFailed(slot, socket, (int) -n);
+    private void receiveFrom(PacketSocket socket, int slot, Vlans v, PacketBatch batch) {
+        for (int taken = 0; taken < RECEIVE_BATCH; ) {
+            int asked = batch.receiveLimit();
+            int count = socket.receive(batch);
+            if (count < 0) {
+                socketFailed(slot, socket, -count);
                 return; // EAGAIN: drained (or the socket failed: poll reports it again)
             }
-            int length = (int) n - VnetHeader.LENGTH;
-            if (length < ETHER_HEADER) {
-                add(rxCounters, c + RX_MALFORMED, 1);
-                continue;
+            for (int k = 0; k < count; k++) {
+                received(slot, v, batch, k);
             }
-            MemberMap m = map.get();
-            // switch-independent: our own frames come back from the switch, counted by the rules below as own_source
-            if (m.primary() == MemberMap.NONE && OwnSource.matches(buffer, HEADROOM + VnetHeader.LENGTH, teamMac, m)) {
-                add(rxCounters, c + RX_MAC_CONFLICT, 1);
+            if (count < asked) {
+                return; // fewer waited than were asked for: drained
             }
-            if (!m.mayReceive(slot)) {
-                add(rxCounters, c + RX_NOT_COLLECTING, 1);
-                continue;
+            taken += count;
+        }
+    }
+
+    /** Frame {@code k} of a batch received on the member in {@code slot}: to its TAP, or counted as dropped. */
+    private void received(int slot, Vlans v, PacketBatch batch, int k) {
+        int c = slot * RX_FIELDS;
+        int n = batch.length(k);
+        int length = n - VnetHeader.LENGTH;
+        if (n == -Libc.EMSGSIZE || length < ETHER_HEADER) {
+            add(rxCounters, c + RX_MALFORMED, 1);
+            return;
+        }
+        ByteBuffer buffer = batch.buffer();
+        int packetAt = batch.packetAt(k);
+        MemberMap m = map.get();
+        // switch-independent: our own frames come back from the switch, counted by the rules below as own_source
+        if (m.primary() == MemberMap.NONE && OwnSource.matches(buffer, packetAt + VnetHeader.LENGTH, teamMac, m)) {
+            add(rxCounters, c + RX_MAC_CONFLICT, 1);
+        }
+        if (!m.mayReceive(slot)) {
+            add(rxCounters, c + RX_NOT_COLLECTING, 1);
+            return;
+        }
+        int verdict = independent.receive(m, slot, buffer, packetAt + VnetHeader.LENGTH, length);
+        if (verdict != SwitchIndependentRules.ACCEPT) {
+            add(rxCounters, c + (verdict == SwitchIndependentRules.OWN_SOURCE ? RX_OWN_SOURCE : RX_NOT_PRIMARY), 1);
+            return;
+        }
+        int at = packetAt;
+        Pointer from = batch.packet(k);
+        int tci = batch.vlanTci(k);
+        // the kernel takes a frame's outer tag off before any packet socket sees it (skb_vlan_untag): a
+        // claimed tag is always out of band, and the frame as received is already the untagged one
+        int vlan = v.set().receiveInterface(batch.vlanTpid(k), tci);
+        TapDevice to = vlan == VlanSet.MAIN ? tap : v.taps()[vlan];
+        if (tci != PacketSocket.NO_VLAN && vlan == VlanSet.MAIN) {
+            // the header and MACs move into the headroom (csum_start and hdr_len with them): the packet
+            // starts at the slot's first octet
+            at = VlanTag.insert(buffer, packetAt, VnetHeader.LENGTH, length, batch.vlanTpid(k), tci);
+            from = batch.start(k);
+            length += VlanTag.LENGTH;
+        }
+        if (at < 0 || VnetHeader.fixHdrLen(buffer, at, length) < 0) {
+            add(rxCounters, c + RX_MALFORMED, 1);
+            return;
+        }
+        long written = to.write(from, length + VnetHeader.LENGTH);
+        if (written >= 0) {
+            add(rxCounters, c + RX_PACKETS, 1);
+            add(rxCounters, c + RX_BYTES, length);
+            if (vlan != VlanSet.MAIN) {
+                add(vlanRxCounters, vlan * VLAN_FIELDS + VLAN_PACKETS, 1);
+                add(vlanRxCounters, vlan * VLAN_FIELDS + VLAN_BYTES, length);
             }
-            int verdict = independent.receive(m, slot, buffer, HEADROOM + VnetHeader.LENGTH, length);
-            if (verdict != SwitchIndependentRules.ACCEPT) {
-                add(rxCounters, c + (verdict == SwitchIndependentRules.OWN_SOURCE ? RX_OWN_SOURCE : RX_NOT_PRIMARY), 1);
-                continue;
-            }
-            int at = HEADROOM;
-            Pointer from = received;
-            int tci = socket.vlanTci();
-            // the kernel takes a frame's outer tag off before any packet socket sees it (skb_vlan_untag): a
-            // claimed tag is always out of band, and the frame as received is already the untagged one
-            int vlan = v.set().receiveInterface(socket.vlanTpid(), tci);
-            TapDevice to = vlan == VlanSet.MAIN ? tap : v.taps()[vlan];
-            if (tci != PacketSocket.NO_VLAN && vlan == VlanSet.MAIN) {
-                // the header and MACs move into the headroom (csum_start and hdr_len with them): the packet
-                // starts at the buffer's first octet
-                at = VlanTag.insert(buffer, HEADROOM, VnetHeader.LENGTH, length, socket.vlanTpid(), tci);
-                from = base;
-                length += VlanTag.LENGTH;
-            }
-            if (at < 0 || VnetHeader.fixHdrLen(buffer, at, length) < 0) {
-                add(rxCounters, c + RX_MALFORMED, 1);
-                continue;
-            }
-            long written = to.write(from, length + VnetHeader.LENGTH);
-            if (written >= 0) {
-                add(rxCounters, c + RX_PACKETS, 1);
-                add(rxCounters, c + RX_BYTES, length);
-                if (vlan != VlanSet.MAIN) {
-                    add(vlanRxCounters, vlan * VLAN_FIELDS + VLAN_PACKETS, 1);
-                    add(vlanRxCounters, vlan * VLAN_FIELDS + VLAN_BYTES, length);
-                }
-            } else if (written == -Libc.EAGAIN || written == -Libc.ENOBUFS) {
-                add(rxCounters, c + RX_QUEUE_FULL, 1);
-            } else {
-                add(rxCounters, c + RX_SEND_ERROR, 1);
-            }
+        } else if (written == -Libc.EAGAIN || written == -Libc.ENOBUFS) {
+            add(rxCounters, c + RX_QUEUE_FULL, 1);
+        } else {
+            add(rxCounters, c + RX_SEND_ERROR, 1);
         }
     }
 
