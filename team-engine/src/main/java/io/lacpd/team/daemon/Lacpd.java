@@ -451,9 +451,13 @@ public final class Lacpd {
         }
         portNumbersNow = numbers;
         removed.forEach(runtime::removePort);
+        // the added members' links as they are now: a status asked right after this answer already says "not
+        // present" of one that is missing, before its port's own link events arrive
+        List<LinkState> addedLinks = added.stream().map(monitor::read).toList();
         runtime.execute((system, now) -> {
             system.reconfigure(applied.systemConfig(), now);
             team.configure(applied.mode(), applied.teamPolicy(), members(numbers, applied), now);
+            addedLinks.forEach(l -> team.onLink(l.name(), l.exists(), l.up(), l.mac(), l.speedMbps(), now));
             observability.observe(team.state());
             if (members != null) { // out of the member map now: its socket can go, and the NIC back to the host
                 removed.forEach(p -> members.release(before.get(p) - 1));
