@@ -226,10 +226,11 @@ public final class Lacpd {
                 : present.isEmpty() ? config.systemMac() : present.get(0).mac();
         teamMtu = present.stream().mapToInt(LinkState::mtu).min().orElse(DEFAULT_MTU);
         Distributor distributor = distributor(config.loadBalancing(), config.balance());
-        CpuAffinity outside = config.dataCpus().outside(CpuAffinity.ofCallingThread());
+        CpuAffinity allowed = CpuAffinity.ofCallingThread();
+        CpuAffinity outside = config.dataCpus().outside(allowed);
         if (!outside.isAny()) {
             throw new ConfigException("data-cpus " + config.dataCpus() + ": CPU " + outside + " is not one lacpd may run"
-                    + " on (it may use " + CpuAffinity.ofCallingThread() + ")");
+                    + " on (it may use " + allowed + ")");
         }
         TeamDataPath path = TeamDataPath.open(name, teamMac, teamMtu, distributor, config.dataCpus());
         dynamic = distributor.bucketBytes() != null ? distributor : null;
